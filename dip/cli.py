@@ -1,0 +1,173 @@
+"""The ``flask dip …`` command group: set-up, demo data, users, the worker."""
+import sys
+from datetime import date, timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from dip.core.access import Role
+from dip.core.clock import today
+from dip.core.errors import ServiceError
+from dip.extensions import db
+
+dip_cli = AppGroup("dip", help="DIP Platform commands.")
+
+DEMO_PASSWORD = "dzaleka-demo"
+DEMO_LEARNERS = [
+    ("Amani Kabila", "fr", "male", "25-34", "CD"), ("Beatrice Niyonzima", "fr", "female", "18-24", "BI"),
+    ("Claude Habimana", "fr", "male", "25-34", "RW"), ("Divine Uwase", "fr", "female", "18-24", "RW"),
+    ("Esperance Mukamana", "sw", "female", "35-44", "RW"), ("Faustin Ndayishimiye", "fr", "male", "18-24", "BI"),
+    ("Grace Mapendo", "sw", "female", "25-34", "CD"), ("Hassan Abdi", "en", "male", "25-34", "SO"),
+    ("Imani Bahati", "sw", "female", "18-24", "CD"), ("Jean-Paul Irakoze", "fr", "male", "35-44", "BI"),
+    ("Kahindo Masika", "fr", "female", "25-34", "CD"), ("Lucie Ingabire", "fr", "female", "18-24", "RW"),
+    ("Moses Lokwang", "en", "male", "25-34", "SS"), ("Nadia Umutoni", "fr", "female", "25-34", "RW"),
+    ("Olivier Nshimirimana", "fr", "male", "18-24", "BI"), ("Patience Furaha", "sw", "female", "45+", "CD"),
+    ("Rachel Akech", "en", "female", "18-24", "SS"), ("Samuel Tesfaye", "en", "male", "25-34", "ET"),
+    ("Tumaini Baraka", "sw", "male", "18-24", "CD"), ("Yasmin Omar", "ar", "female", "25-34", "SD"),
+]
+
+
+def fail(message) -> None:
+    """Print a one-line reason and exit non-zero."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@dip_cli.command("create-site")
+@click.option("--name", required=True)
+@click.option("--country", required=True, help="ISO 3166 code, e.g. MW")
+@click.option("--currency", required=True, help="ISO 4217 code, e.g. MWK")
+@click.option("--timezone", required=True, help="e.g. Africa/Blantyre")
+def create_site(name, country, currency, timezone):
+    """Create a site."""
+    from dip.modules.programs.services import create_site as create
+
+    try:
+        site = create(name, country, currency, timezone)
+    except ServiceError as error:
+        fail(error.message)
+    click.echo(f"Site {site.name} created (id {site.id}).")
+
+
+@dip_cli.command("create-cohort")
+@click.option("--site", "site_name", required=True)
+@click.option("--name", required=True)
+@click.option("--start", required=True, help="YYYY-MM-DD")
+@click.option("--end", default=None, help="YYYY-MM-DD (default: six months after start)")
+def create_cohort(site_name, name, start, end):
+    """Create a cohort at a site."""
+    from dip.modules.programs.services import create_cohort as create, site_by_name
+
+    site = site_by_name(site_name)
+    if site is None:
+        fail(f"no site called {site_name!r}")
+    try:
+        start_date = date.fromisoformat(start)
+        end_date = date.fromisoformat(end) if end else None
+    except ValueError:
+        fail("dates are written YYYY-MM-DD")
+    try:
+        cohort = create(site, name, start_date, end_date)
+    except ServiceError as error:
+        fail(error.message)
+    click.echo(f"Cohort {cohort.name} created (id {cohort.id}), {cohort.start_date} to {cohort.end_date}.")
+
+
+@dip_cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--display-name", default=None)
+@click.option("--language", default="en", type=click.Choice(["en", "fr", "sw", "ar"]))
+@click.option("--cohort", "cohort_name", default=None)
+@click.option("--site", "site_name", default=None)
+@click.option("--must-change/--no-must-change", default=False,
+              help="Ask for a new password at first sign-in.")
+def create_user(username, password, role, display_name, language, cohort_name, site_name,
+                must_change):
+    """Create a user: a learner or trainer in a cohort, a coordinator or reviewer at a site."""
+    from dip.modules.accounts.services import create_user as create
+    from dip.modules.programs.services import cohort_by_name, place, site_by_name
+
+    site = site_by_name(site_name) if site_name else None
+    if site_name and site is None:
+        fail(f"no site called {site_name!r}")
+    cohort = cohort_by_name(cohort_name, site) if cohort_name else None
+    if cohort_name and cohort is None:
+        fail(f"no cohort called {cohort_name!r}")
+    try:
+        user, _ = create(username, display_name or username, role, password=password,
+                         language=language, must_change_password=must_change)
+        place(user, cohort=cohort, site=site)
+    except ServiceError as error:
+        db.session.rollback()
+        fail(error.message)
+    db.session.commit()
+    click.echo(f"User {user.username} ({user.role}) created.")
+
+
+@dip_cli.command("demo")
+def demo():
+    """Load the demo site Dzaleka, a cohort, staff and 20 learners; print how to sign in."""
+    from dip.modules.accounts.services import create_user as create, get_by_username
+    from dip.modules.programs import services as programs
+
+    site = programs.site_by_name("Dzaleka") or programs.create_site(
+        "Dzaleka", "MW", "MWK", "Africa/Blantyre")
+    start = today() - timedelta(weeks=5)
+    cohort = programs.cohort_by_name("Cohort 1", site) or programs.create_cohort(
+        site, "Cohort 1", start)
+    people = [
+        ("admin", "Admin", Role.ADMIN, "en", None),
+        ("coordinator", "Chikondi Banda", Role.COORDINATOR, "en", None),
+        ("trainer", "Esther Kanyinda", Role.TRAINER, "fr", None),
+        ("reviewer", "Reviewer (UNHCR)", Role.REVIEWER, "en", None),
+    ] + [
+        (f"learner{i:02d}", name, Role.LEARNER, lang, (gender, age, country))
+        for i, (name, lang, gender, age, country) in enumerate(DEMO_LEARNERS, start=1)
+    ]
+    for username, name, role, lang, profile in people:
+        if get_by_username(username) is None:
+            user, _ = create(username, name, role, password=DEMO_PASSWORD, language=lang,
+                             must_change_password=False)
+            programs.place(user, cohort=cohort, site=site)
+            if profile:
+                programs.enrol(user, cohort, gender=profile[0], age_band=profile[1],
+                               country_of_origin=profile[2], enrolled_on=cohort.start_date)
+    db.session.commit()
+    click.echo(f"Demo site {site.name}, {cohort.name} ({cohort.start_date} to {cohort.end_date}).")
+    click.echo(f"Every demo user's password: {DEMO_PASSWORD}")
+    click.echo("Sign-in names: admin, coordinator, trainer, reviewer, learner01 … learner20")
+
+
+@dip_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--scheduler/--no-scheduler", default=True, help="Run scheduled jobs too.")
+def worker(burst, scheduler):
+    """Run an RQ worker whose jobs run inside this application."""
+    from rq import Worker
+
+    from dip import queue
+    from dip.worker import AppJob, set_app
+
+    conn = queue.redis_connection()
+    if conn is None:
+        fail("REDIS_URL is not set: without Redis, jobs already run inside the web process")
+    set_app(current_app._get_current_object())
+    Worker([queue.QUEUE_NAME], connection=conn, job_class=AppJob).work(
+        burst=burst, with_scheduler=scheduler)
+
+
+@dip_cli.command("purge-tokens")
+@click.option("--days", default=7, show_default=True)
+def purge_tokens(days):
+    """Delete one-time form tokens older than DAYS."""
+    from dip.core.once import purge
+
+    click.echo(f"{purge(days)} tokens deleted.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the ``dip`` command group on ``app``."""
+    app.cli.add_command(dip_cli)

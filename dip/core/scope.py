@@ -1,0 +1,94 @@
+"""The one place that decides whose personal data the current user may see.
+
+Every query for personal data filters on ``learner_ids(user)``, ``cohort_ids(user)`` or
+``site_ids(user)`` (SQL subqueries, so a page costs one query however many learners):
+
+* a learner sees only themself;
+* a trainer the learners of the cohorts they teach;
+* a coordinator the learners of every cohort at the sites they are granted;
+* a reviewer no individual record (aggregates only, over their granted sites);
+* an admin everyone.
+
+This module reads the membership tables of ``programs`` and ``accounts``: it is the one
+place in ``core`` allowed to, because scoping must be decided once, not per feature.
+"""
+from sqlalchemy import Select, false, literal, select, true
+
+from dip.core.access import Role
+
+
+def _models():
+    from dip.modules.accounts.models import User
+    from dip.modules.programs.models import Cohort, CohortTrainer, LearnerProfile, Site, SiteGrant
+
+    return User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile
+
+
+def site_ids(user) -> Select:
+    """Sites whose cohorts (or aggregates, for reviewers) ``user`` may see."""
+    User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile = _models()
+    if user.role == Role.ADMIN:
+        return select(Site.id)
+    if user.role in (Role.COORDINATOR, Role.REVIEWER):
+        return select(SiteGrant.site_id).where(SiteGrant.user_id == user.id)
+    return select(Cohort.site_id).where(Cohort.id.in_(cohort_ids(user)))
+
+
+def cohort_ids(user) -> Select:
+    """Cohorts ``user`` may see."""
+    User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile = _models()
+    if user.role == Role.ADMIN:
+        return select(Cohort.id)
+    if user.role in (Role.COORDINATOR, Role.REVIEWER):
+        return select(Cohort.id).where(Cohort.site_id.in_(site_ids(user)))
+    if user.role == Role.TRAINER:
+        return select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)
+    return select(LearnerProfile.cohort_id).where(LearnerProfile.user_id == user.id)
+
+
+def learner_ids(user) -> Select:
+    """Learners whose personal records ``user`` may open. Empty for reviewers."""
+    User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile = _models()
+    if user.role == Role.ADMIN:
+        return select(LearnerProfile.user_id)
+    if user.role == Role.REVIEWER:
+        return select(LearnerProfile.user_id).where(false())
+    if user.role == Role.LEARNER:
+        return select(literal(user.id))
+    return select(LearnerProfile.user_id).where(LearnerProfile.cohort_id.in_(cohort_ids(user)))
+
+
+def staff_ids(user) -> Select:
+    """Trainers, coordinators and reviewers ``user`` may manage (admins: everyone)."""
+    User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile = _models()
+    if user.role == Role.ADMIN:
+        return select(User.id).where(User.role != Role.LEARNER)
+    if user.role != Role.COORDINATOR:
+        return select(User.id).where(false())
+    sites = site_ids(user)
+    trainers = select(CohortTrainer.user_id).where(
+        CohortTrainer.cohort_id.in_(select(Cohort.id).where(Cohort.site_id.in_(sites)))
+    )
+    granted = select(SiteGrant.user_id).where(SiteGrant.site_id.in_(sites))
+    return trainers.union(granted)
+
+
+def user_ids(user) -> Select:
+    """Every user ``user`` may see in the user lists: learners in scope plus staff in scope."""
+    return learner_ids(user).union(staff_ids(user))
+
+
+def may_see_learner(user, learner_id: int) -> bool:
+    """Return whether ``user`` may open the personal record of learner ``learner_id``."""
+    from dip.extensions import db
+
+    if user.role == Role.ADMIN:
+        return True
+    return bool(db.session.scalar(select(true()).where(literal(learner_id).in_(learner_ids(user)))))
+
+
+def may_see_cohort(user, cohort_id: int) -> bool:
+    """Return whether ``user`` may open cohort ``cohort_id``."""
+    from dip.extensions import db
+
+    return bool(db.session.scalar(select(true()).where(literal(cohort_id).in_(cohort_ids(user)))))

@@ -1,0 +1,138 @@
+"""Request hooks every page shares: language, idle sessions, caching, security headers, errors."""
+import hashlib
+import logging
+import uuid
+from urllib.parse import urlencode
+
+from flask import (
+    Flask, current_app, flash, g, redirect, render_template, request, session, url_for,
+)
+from babel import Locale
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+
+from dip.core import access, clock, pages
+from dip.core.once import FIELD, new_token
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "sw": "Kiswahili", "ar": "العربية"}
+RTL = {"ar"}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'none'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+log = logging.getLogger("dip.web")
+
+
+def select_locale() -> str:
+    """The interface language: ``?lang=``, then the session's choice, the user's, the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _static_version(app: Flask) -> str:
+    """A short hash of the stylesheet and script, so their URLs change when they do."""
+    digest = hashlib.sha256()
+    for name in ("dip.css", "dip.js"):
+        path = app.static_folder and (app.root_path + "/static/" + name)
+        try:
+            with open(path, "rb") as f:
+                digest.update(f.read())
+        except OSError:
+            pass
+    return digest.hexdigest()[:10]
+
+
+def init_app(app: Flask) -> None:
+    """Install the shared hooks, template helpers and error pages on ``app``."""
+    version = _static_version(app)
+
+    @app.before_request
+    def start_request():
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
+        if current_user.is_authenticated:
+            now = clock.utcnow().timestamp()
+            seen = session.get("seen", now)
+            idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+            if now - seen > idle:
+                lang = session.get("lang")
+                logout_user()
+                session.clear()
+                if lang:
+                    session["lang"] = lang
+                flash(_("Your session ended after a time without activity. Please sign in again."),
+                      "info")
+                return redirect(url_for("accounts.login"))
+            session["seen"] = now
+            session.permanent = True
+        return access.check_request()
+
+    @app.after_request
+    def finish_response(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        if request.endpoint == "static" and request.args.get("v"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        elif request.endpoint != "static":
+            # Shared computers: nothing a page showed may be kept for the next person.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+            response.vary.add("Cookie")
+        return response
+
+    @app.context_processor
+    def template_globals():
+        locale = str(get_locale())
+        return {
+            "locale": locale,
+            "text_dir": "rtl" if locale in RTL else "ltr",
+            "languages": LANGUAGE_NAMES,
+            "nav": pages.nav_for(current_user),
+            "static_v": version,
+        }
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(
+        date=lambda d, fmt="medium": format_date(d, fmt),
+        datetime=lambda d, fmt="medium": format_datetime(d, fmt),
+        role_name=lambda r: str(access.ROLE_LABELS.get(r, r)),
+        country_name=lambda c: Locale.parse(str(get_locale())).territories.get(c, c),
+    )
+    app.jinja_env.globals["today"] = clock.today
+    app.jinja_env.globals["once_field"] = lambda: Markup(
+        f'<input type="hidden" name="{FIELD}" value="{new_token()}">'
+    )
+    app.jinja_env.globals["lang_url"] = _lang_url
+
+    def error_page(status: int, template: str = "errors/error.html"):
+        def handler(error):
+            if status == 500:
+                log.exception("request %s failed", g.get("request_id"))
+            return render_template(template, status=status, error=error), status
+
+        return handler
+
+    for status in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(status, error_page(status))
+    app.register_error_handler(CSRFError, error_page(400, "errors/csrf.html"))
+
+
+def _lang_url(lang: str) -> str:
+    """The current page's address in language ``lang`` (a GET keeps its query string)."""
+    args = request.args.to_dict() if request.method == "GET" else {}
+    args["lang"] = lang
+    return request.path + "?" + urlencode(args)

@@ -1,0 +1,1 @@
+"""Feature packages, one blueprint each."""

@@ -1,0 +1,1 @@
+"""Users, roles, sign-in and sign-out, reset codes, shared-machine session rules."""

@@ -1,0 +1,1 @@
+"""The home page for each role, assembled from panels the features register."""

@@ -1,0 +1,1 @@
+"""Sites, cohorts, enrolments and the people placed in them."""

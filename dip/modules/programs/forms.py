@@ -1,0 +1,29 @@
+"""Site and cohort forms."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from dip.core.once import OnceForm
+
+
+class SiteForm(OnceForm):
+    """A new site."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    country = StringField(_l("Country code"), validators=[DataRequired(), Length(min=2, max=2)],
+                          description=_l("Two letters, e.g. MW for Malawi, KE for Kenya."))
+    currency = StringField(_l("Currency code"), validators=[DataRequired(), Length(min=3, max=3)],
+                           description=_l("Three letters, e.g. MWK, KES, JOD."))
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                           default="Africa/Blantyre",
+                           description=_l("e.g. Africa/Blantyre, Africa/Nairobi, Asia/Amman."))
+
+
+class CohortForm(OnceForm):
+    """A new cohort at a site."""
+
+    site = SelectField(_l("Site"), coerce=int)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    end_date = DateField(_l("End date"), validators=[Optional()],
+                         description=_l("Leave empty for six months after the start."))

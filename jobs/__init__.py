@@ -1,0 +1,1 @@
+"""RQ job functions: thin, ids in, a service call."""
