@@ -4,7 +4,9 @@ import importlib
 from flask import Flask
 
 #: Feature packages under ``dip.modules``, in dependency order; each has ``views.bp``.
-FEATURES = ("accounts", "programs", "home")
+FEATURES = (
+    "accounts", "programs", "curriculum", "assignments", "portfolio", "earnings", "outcomes", "home",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -169,5 +169,15 @@ def purge_tokens(days):
 
 
 def init_app(app: Flask) -> None:
-    """Register the ``dip`` command group on ``app``."""
+    """Register the ``dip`` group, with the commands of each feature's ``cli.py``, on ``app``."""
+    import importlib
+    import importlib.util
+
+    from dip import FEATURES
+
+    for name in FEATURES:
+        module_name = f"dip.modules.{name}.cli"
+        if importlib.util.find_spec(module_name) is not None:
+            for command in importlib.import_module(module_name).commands:
+                dip_cli.add_command(command)
     app.cli.add_command(dip_cli)

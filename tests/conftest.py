@@ -31,7 +31,7 @@ def _migrate(url: str) -> None:
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 

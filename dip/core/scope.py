@@ -12,7 +12,7 @@ Every query for personal data filters on ``learner_ids(user)``, ``cohort_ids(use
 This module reads the membership tables of ``programs`` and ``accounts``: it is the one
 place in ``core`` allowed to, because scoping must be decided once, not per feature.
 """
-from sqlalchemy import Select, false, literal, select, true
+from sqlalchemy import Select, false, literal, or_, select, true
 
 from dip.core.access import Role
 
@@ -70,12 +70,14 @@ def staff_ids(user) -> Select:
         CohortTrainer.cohort_id.in_(select(Cohort.id).where(Cohort.site_id.in_(sites)))
     )
     granted = select(SiteGrant.user_id).where(SiteGrant.site_id.in_(sites))
-    return trainers.union(granted)
+    return select(User.id).where(or_(User.id.in_(trainers), User.id.in_(granted)))
 
 
 def user_ids(user) -> Select:
     """Every user ``user`` may see in the user lists: learners in scope plus staff in scope."""
-    return learner_ids(user).union(staff_ids(user))
+    User = _models()[0]
+    return select(User.id).where(
+        or_(User.id.in_(learner_ids(user)), User.id.in_(staff_ids(user))))
 
 
 def may_see_learner(user, learner_id: int) -> bool:

@@ -6,16 +6,17 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from dip.core.access import ROLE_LABELS, Role
+from dip.core.forms import choices
 from dip.core.once import OnceForm
 
 NO_STORE = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 NEW_PASSWORD = {"autocomplete": "new-password"}
-LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français"), ("sw", "Kiswahili"), ("ar", "العربية")]
+LANGUAGE_CHOICES = choices([("en", "English"), ("fr", "Français"), ("sw", "Kiswahili"), ("ar", "العربية")])
 
 
 def role_choices(is_admin: bool):
     """Roles a manager may give; only an admin creates admins."""
-    return [(str(r), label) for r, label in ROLE_LABELS.items() if is_admin or r != Role.ADMIN]
+    return choices((str(r), label) for r, label in ROLE_LABELS.items() if is_admin or r != Role.ADMIN)
 
 
 class LoginForm(FlaskForm):

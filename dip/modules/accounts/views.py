@@ -10,6 +10,7 @@ from datetime import timedelta
 from dip.core import pages, scope
 from dip.core.access import MANAGERS, STAFF, Role, public, roles
 from dip.core.errors import ServiceError
+from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import csrf, db, login_manager
 from dip.modules.accounts import services
@@ -156,10 +157,11 @@ def scoped_user(user_id: int) -> User:
 def _place_choices(form):
     from dip.modules.programs.services import visible_cohorts, visible_sites
 
-    form.cohort.choices = [(0, "—")] + [
-        (c.id, f"{c.site.name} · {c.name}") for c in visible_cohorts(current_user)]
+    form.cohort.choices = choices([(0, "—")] + [
+        (c.id, f"{c.site.name} · {c.name}") for c in visible_cohorts(current_user)])
     if hasattr(form, "site"):
-        form.site.choices = [(0, "—")] + [(s.id, s.name) for s in visible_sites(current_user)]
+        form.site.choices = choices(
+            [(0, "—")] + [(s.id, s.name) for s in visible_sites(current_user)])
 
 
 @bp.route("/users/")

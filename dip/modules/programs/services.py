@@ -81,10 +81,11 @@ def enrol(user: User, cohort: Cohort, gender: str | None = None, age_band: str |
     """Place learner ``user`` in ``cohort`` (the caller commits)."""
     profile = db.session.get(LearnerProfile, user.id)
     if profile is None:
-        profile = LearnerProfile(user_id=user.id, code=new_learner_code())
+        profile = LearnerProfile(user_id=user.id, code=new_learner_code(), cohort_id=cohort.id,
+                                 enrolled_on=enrolled_on or today())
         db.session.add(profile)
     profile.cohort_id = cohort.id
-    profile.enrolled_on = enrolled_on or today()
+    profile.enrolled_on = enrolled_on or profile.enrolled_on
     profile.gender, profile.age_band = gender, age_band
     profile.country_of_origin = country_of_origin
     profile.baseline_income_usd = baseline_income_usd

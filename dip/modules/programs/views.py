@@ -6,6 +6,7 @@ from flask_login import current_user
 from dip.core import pages, scope
 from dip.core.access import MANAGERS, STAFF, Role, roles
 from dip.core.errors import ServiceError
+from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
 from dip.modules.programs import services
@@ -72,7 +73,7 @@ def new_cohort():
     """Create a cohort at one of the current user's sites."""
     form = CohortForm()
     sites = services.visible_sites(current_user)
-    form.site.choices = [(s.id, s.name) for s in sites]
+    form.site.choices = choices((s.id, s.name) for s in sites)
     if form.validate_on_submit():
         site = next((s for s in sites if s.id == form.site.data), None)
         if site is None:

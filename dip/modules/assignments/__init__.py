@@ -1,0 +1,1 @@
+"""Assignments, submissions, grading, gradebook, attendance, completion and certificates."""

@@ -1,0 +1,1 @@
+"""DIP modules and lessons (content/ inside this package), schedule, progress, self-checks, offline packs."""

@@ -1,0 +1,1 @@
+"""Earnings log, exchange rates, statement imports and monthly income progression."""

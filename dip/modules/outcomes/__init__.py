@@ -1,0 +1,1 @@
+"""Indicators, surveys, reviewer dashboards and exports: aggregates only."""

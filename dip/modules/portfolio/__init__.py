@@ -1,0 +1,1 @@
+"""Portfolio items, the public portfolio page, profile readiness and proposal drafts."""

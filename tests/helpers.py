@@ -1,0 +1,27 @@
+"""Assertions shared by feature tests: the page budget and what a page may load."""
+import gzip
+import re
+
+BUDGET = 14 * 1024
+ASSET_RE = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+EXTERNAL_RE = re.compile(r'(?:href|src|action)="(?:https?:)?//', re.I)
+
+
+def first_view_bytes(client, response) -> int:
+    """Gzip size of the page plus every stylesheet and script it loads (a first, empty-cache view)."""
+    html = response.get_data()
+    total = len(gzip.compress(html, 9))
+    for asset in set(ASSET_RE.findall(html.decode())):
+        if asset.endswith((".css", ".js")) or ".css?" in asset or ".js?" in asset:
+            total += len(gzip.compress(client.get(asset).get_data(), 9))
+    return total
+
+
+def assert_light_page(client, response) -> None:
+    """The page fits the one-round-trip budget and asks for nothing outside the platform."""
+    assert response.status_code == 200, response.status_code
+    size = first_view_bytes(client, response)
+    assert size <= BUDGET, f"{size} bytes compressed is over the 14 KB budget"
+    html = response.get_data(as_text=True)
+    assert not EXTERNAL_RE.search(html), "the page loads something from outside"
+    assert "@font-face" not in html
