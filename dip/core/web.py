@@ -5,7 +5,7 @@ import uuid
 from urllib.parse import urlencode
 
 from flask import (
-    Flask, current_app, flash, g, redirect, render_template, request, session, url_for,
+    Flask, current_app, flash, g, has_request_context, redirect, render_template, request, session, url_for,
 )
 from babel import Locale
 from flask_babel import format_date, format_datetime, get_locale
@@ -29,6 +29,8 @@ log = logging.getLogger("dip.web")
 
 def select_locale() -> str:
     """The interface language: ``?lang=``, then the session's choice, the user's, the browser's."""
+    if not has_request_context():  # command line and jobs: English
+        return "en"
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:

@@ -28,8 +28,8 @@ IMPORT_COLUMNS = (
     "username", "display_name", "language", "gender", "age_band", "country_of_origin",
     "baseline_income_usd",
 )
-# Soft lock ("slowed") after this many failures, before the hard lock of LOGIN_MAX_ATTEMPTS.
-SLOW_AFTER = 3
+# How many failures before the lock (LOGIN_MAX_ATTEMPTS) are "slowed" by a short wait.
+SLOW_BEFORE_LOCK = 2
 
 
 def normalise_username(username: str) -> str:
@@ -138,8 +138,10 @@ def record_failure(key: str, limit: int) -> None:
     row.last_failure_at = now
     if row.failures >= limit:
         row.locked_until = now + lock
-    elif row.failures >= SLOW_AFTER and limit > SLOW_AFTER:
-        row.locked_until = now + timedelta(seconds=15 * 2 ** (row.failures - SLOW_AFTER))
+    elif row.failures >= limit - SLOW_BEFORE_LOCK:
+        # Slowed: the last tries before the lock each wait a little longer.
+        step = row.failures - (limit - SLOW_BEFORE_LOCK)
+        row.locked_until = now + timedelta(seconds=15 * 2 ** step)
     else:
         row.locked_until = None
     db.session.commit()

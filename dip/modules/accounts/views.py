@@ -106,12 +106,13 @@ def change_password():
     first_time = current_user.must_change_password
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, None if first_time else (form.current.data or ""),
+            user = current_user._get_current_object()
+            services.change_password(user, None if first_time else (form.current.data or ""),
                                      form.password.data)
         except ServiceError as error:
             _fail(form, "password", error)
         else:
-            login_user(current_user, remember=False)  # the cookie now carries the new token
+            login_user(user, remember=False)  # the cookie now carries the new token
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form, first_time=first_time)
