@@ -13,7 +13,8 @@ def first_view_bytes(client, response) -> int:
     total = len(gzip.compress(html, 9))
     for asset in set(ASSET_RE.findall(html.decode())):
         if asset.endswith((".css", ".js")) or ".css?" in asset or ".js?" in asset:
-            total += len(gzip.compress(client.get(asset).get_data(), 9))
+            with client.get(asset) as asset_response:
+                total += len(gzip.compress(asset_response.get_data(), 9))
     return total
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import url_for
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def nav_for(user) -> list[tuple[str, str]]:
 def panels_for(user) -> list:
     """Return the rendered home panels for ``user``, in order, skipping empty ones."""
     rendered = (p.render(user) for p in _panels if user.role in p.roles)
-    return [html for html in rendered if html]
+    # Panels are rendered templates (already escaped), so they are marked safe here.
+    return [Markup(html) for html in rendered if html]
 
 
 _cohort_links: list[NavLink] = []

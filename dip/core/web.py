@@ -62,6 +62,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_request():
+        # Under an app context that outlives requests (tests, scripts), forget the last
+        # request's user so every request is authenticated from its own cookie.
+        g.pop("_login_user", None)
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
         if current_user.is_authenticated:
             now = clock.utcnow().timestamp()
