@@ -1,7 +1,7 @@
-"""Navigation links and home-page panels that features register for each role.
+"""Navigation links, cohort-page links and home-page panels that features register per role.
 
-A feature adds its own links and panels from its ``views.py``; ``base.html`` and the
-home page render whatever the current role has, so no feature edits another's templates.
+A feature adds its own links and panels from its ``views.py``; ``base.html``, the cohort page
+and the home page render whatever the current role has, so no feature edits another's templates.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -11,72 +11,64 @@ from markupsafe import Markup
 
 
 @dataclass(frozen=True)
-class NavLink:
-    """A link in the top navigation."""
+class Entry:
+    """A registered link (``target`` is an endpoint) or panel (``target`` renders HTML)."""
 
-    label: object  # a lazy string
-    endpoint: str
+    label: object  # a lazy string, or None for panels
+    target: object
     roles: frozenset
     order: int
 
 
-@dataclass(frozen=True)
-class Panel:
-    """A section of a role's home page: ``render(user)`` returns HTML or None to skip."""
-
-    render: Callable
-    roles: frozenset
-    order: int
+_nav: list[Entry] = []
+_cohort_links: list[Entry] = []
+_panels: list[Entry] = []
 
 
-_nav: list[NavLink] = []
-_panels: list[Panel] = []
+def _register(registry: list[Entry], entry: Entry) -> None:
+    if entry not in registry:  # importing a views module twice must not double its links
+        registry.append(entry)
+        registry.sort(key=lambda e: e.order)
+
+
+def _for(registry: list[Entry], user) -> list[Entry]:
+    if not user.is_authenticated:
+        return []
+    return [e for e in registry if user.role in e.roles]
 
 
 def nav_link(label, endpoint: str, roles, order: int = 50) -> None:
-    """Show ``label`` linking to ``endpoint`` in the navigation for ``roles``."""
-    link = NavLink(label, endpoint, frozenset(roles), order)
-    if link not in _nav:
-        _nav.append(link)
-        _nav.sort(key=lambda n: n.order)
+    """Show ``label`` linking to ``endpoint`` in the top navigation for ``roles``."""
+    _register(_nav, Entry(label, endpoint, frozenset(roles), order))
+
+
+def cohort_link(label, endpoint: str, roles, order: int = 50) -> None:
+    """Show ``label`` on a cohort's page, linking to ``endpoint(cohort_id=…)``, for ``roles``."""
+    _register(_cohort_links, Entry(label, endpoint, frozenset(roles), order))
 
 
 def home_panel(roles, order: int = 50):
-    """Register the decorated ``render(user)`` function as a home panel for ``roles``."""
+    """Register the decorated ``render(user) -> str | None`` as a home panel for ``roles``."""
 
-    def decorator(render):
-        _panels.append(Panel(render, frozenset(roles), order))
-        _panels.sort(key=lambda p: p.order)
+    def decorator(render: Callable):
+        _register(_panels, Entry(None, render, frozenset(roles), order))
         return render
 
     return decorator
 
 
 def nav_for(user) -> list[tuple[str, str]]:
-    """Return (label, url) pairs of the navigation for ``user``."""
-    if not user.is_authenticated:
-        return []
-    return [(str(n.label), url_for(n.endpoint)) for n in _nav if user.role in n.roles]
-
-
-def panels_for(user) -> list:
-    """Return the rendered home panels for ``user``, in order, skipping empty ones."""
-    rendered = (p.render(user) for p in _panels if user.role in p.roles)
-    # Panels are rendered templates (already escaped), so they are marked safe here.
-    return [Markup(html) for html in rendered if html]
-
-
-_cohort_links: list[NavLink] = []
-
-
-def cohort_link(label, endpoint: str, roles, order: int = 50) -> None:
-    """Show ``label`` on a cohort's page, linking to ``endpoint(cohort_id=…)``, for ``roles``."""
-    link = NavLink(label, endpoint, frozenset(roles), order)
-    if link not in _cohort_links:
-        _cohort_links.append(link)
-        _cohort_links.sort(key=lambda n: n.order)
+    """(label, url) pairs of the navigation for ``user``."""
+    return [(str(e.label), url_for(e.target)) for e in _for(_nav, user)]
 
 
 def cohort_links(user) -> list[tuple[str, str]]:
     """(label, endpoint) pairs of the cohort page's links for ``user``."""
-    return [(str(n.label), n.endpoint) for n in _cohort_links if user.role in n.roles]
+    return [(str(e.label), e.target) for e in _for(_cohort_links, user)]
+
+
+def panels_for(user) -> list[Markup]:
+    """The rendered home panels for ``user``, in order, skipping empty ones."""
+    rendered = (e.target(user) for e in _for(_panels, user))
+    # Panels are rendered templates (already escaped), so they are marked safe here.
+    return [Markup(html) for html in rendered if html]

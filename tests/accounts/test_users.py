@@ -137,3 +137,24 @@ def test_people_list_is_scoped(client, auth, world, who, sees, hidden):
         assert hidden not in text
         other = world["other_learner"]
         assert client.get(f"/users/{other.id}").status_code == 404
+
+
+def test_coordinator_adds_trainer_to_a_second_cohort(client, auth, world, make_cohort):
+    from dip.modules.programs.models import CohortTrainer
+    second = make_cohort(world["site_a"], "A2")
+    auth.login(world["coordinator"].username)
+    trainer = world["trainer"]
+    page = client.get(f"/users/{trainer.id}").get_data(as_text=True)
+    assert "Dzaleka · A1" in page
+    response = client.post(f"/users/{trainer.id}/place", data=form(cohort=second.id, site=0))
+    assert response.location == f"/users/{trainer.id}"
+    assert db.session.get(CohortTrainer, (trainer.id, second.id)) is not None
+    assert "Dzaleka · A2" in client.get(f"/users/{trainer.id}").get_data(as_text=True)
+
+
+def test_coordinator_cannot_place_into_another_sites_cohort(client, auth, world):
+    auth.login(world["coordinator"].username)
+    trainer = world["trainer"]
+    client.post(f"/users/{trainer.id}/place", data=form(cohort=world["cohort_b"].id, site=0))
+    from dip.modules.programs.models import CohortTrainer
+    assert db.session.get(CohortTrainer, (trainer.id, world["cohort_b"].id)) is None

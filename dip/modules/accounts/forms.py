@@ -75,6 +75,13 @@ class EditUserForm(OnceForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
+class PlaceForm(OnceForm):
+    """Add a trainer to a cohort, grant a site, or move a learner to another cohort."""
+
+    cohort = SelectField(_l("Cohort"), coerce=int)
+    site = SelectField(_l("Site"), coerce=int)
+
+
 class ImportForm(OnceForm):
     """A CSV of learners for one cohort."""
 

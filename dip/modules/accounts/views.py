@@ -15,7 +15,8 @@ from dip.core.once import once
 from dip.extensions import csrf, db, login_manager
 from dip.modules.accounts import services
 from dip.modules.accounts.forms import (
-    EditUserForm, ImportForm, LoginForm, PasswordForm, ResetForm, UserForm, role_choices,
+    EditUserForm, ImportForm, LoginForm, PasswordForm, PlaceForm, ResetForm, UserForm,
+    role_choices,
 )
 from dip.modules.accounts.models import User, UserImport
 
@@ -251,8 +252,42 @@ def user(user_id: int):
     """One person: role, place, state, and the actions on them."""
     from dip.modules.programs.services import profile_of
 
+    from dip.modules.programs.services import places_of
+
     person = scoped_user(user_id)
-    return render_template("accounts/user.html", person=person, profile=profile_of(person))
+    place_form = None
+    if current_user.role in MANAGERS and person.role != Role.ADMIN:
+        place_form = PlaceForm()
+        _place_choices(place_form)
+    return render_template("accounts/user.html", person=person, profile=profile_of(person),
+                           places=places_of(person), place_form=place_form)
+
+
+@bp.route("/users/<int:user_id>/place", methods=["POST"])
+@roles(*MANAGERS)
+@once
+def add_place(user_id: int):
+    """Add a trainer to a cohort or a coordinator or reviewer to a site; move a learner."""
+    from dip.modules.programs.models import Cohort, Site
+    from dip.modules.programs.services import place, visible_cohorts, visible_sites
+
+    person = scoped_user(user_id)
+    form = PlaceForm()
+    _place_choices(form)
+    if form.validate_on_submit():
+        cohort = next((c for c in visible_cohorts(current_user) if c.id == form.cohort.data), None)
+        site = next((s for s in visible_sites(current_user) if s.id == form.site.data), None)
+        try:
+            place(person, cohort=cohort, site=site)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    else:
+        flash(_("Choose a cohort or a site from the list."), "error")
+    return redirect(url_for("accounts.user", user_id=person.id))
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])

@@ -113,6 +113,23 @@ def place(user: User, cohort: Cohort | None = None, site: Site | None = None) ->
     db.session.flush()
 
 
+def places_of(user: User) -> list[str]:
+    """Where ``user`` works or learns, as "Site · Cohort" or "Site" labels."""
+    if user.role == Role.LEARNER:
+        query = (select(Cohort).join(LearnerProfile, LearnerProfile.cohort_id == Cohort.id)
+                 .where(LearnerProfile.user_id == user.id))
+    elif user.role == Role.TRAINER:
+        query = (select(Cohort).join(CohortTrainer, CohortTrainer.cohort_id == Cohort.id)
+                 .where(CohortTrainer.user_id == user.id))
+    elif user.role in (Role.COORDINATOR, Role.REVIEWER):
+        sites = db.session.scalars(select(Site).join(SiteGrant, SiteGrant.site_id == Site.id)
+                                   .where(SiteGrant.user_id == user.id).order_by(Site.name))
+        return [s.name for s in sites]
+    else:
+        return []
+    return [f"{c.site.name} · {c.name}" for c in db.session.scalars(query.order_by(Cohort.name))]
+
+
 def visible_sites(user) -> list[Site]:
     """Sites ``user`` may see, by name."""
     return list(db.session.scalars(

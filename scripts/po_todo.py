@@ -1,0 +1,65 @@
+"""Hand untranslated strings to a translator as JSON, and merge the answers back.
+
+    .venv/bin/python scripts/po_todo.py export fr todo.json   # {"msgid": "", ...}
+    .venv/bin/python scripts/po_todo.py import fr done.json   # fills translations/fr/...po
+
+Plural entries export as {"<singular>": {"plural": "<plural>", "forms": ["", ""]}} with as
+many forms as the language has (Arabic: six).
+"""
+import json
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(lang):
+    return ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def _load(lang):
+    with open(_path(lang), "rb") as f:
+        return read_po(f, locale=lang)
+
+
+def export(lang, out):
+    catalog = _load(lang)
+    todo = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        if isinstance(m.id, (list, tuple)):
+            if m.fuzzy or not all(m.string):
+                todo[m.id[0]] = {"plural": m.id[1], "forms": [""] * catalog.num_plurals}
+        elif m.fuzzy or not m.string:
+            todo[m.id] = ""
+    Path(out).write_text(json.dumps(todo, ensure_ascii=False, indent=1))
+    print(f"{len(todo)} strings to translate into {lang} -> {out}")
+
+
+def merge(lang, src):
+    catalog = _load(lang)
+    answers = json.loads(Path(src).read_text())
+    done = 0
+    for m in catalog:
+        key = m.id[0] if isinstance(m.id, (list, tuple)) else m.id
+        if key not in answers or not answers[key]:
+            continue
+        value = answers[key]
+        if isinstance(m.id, (list, tuple)):
+            forms = value["forms"] if isinstance(value, dict) else value
+            m.string = tuple(forms)
+        else:
+            m.string = value
+        m.flags.discard("fuzzy")
+        done += 1
+    with open(_path(lang), "wb") as f:
+        write_po(f, catalog, width=100, omit_header=False, sort_output=True)
+    print(f"{done} translations merged into {lang}")
+
+
+if __name__ == "__main__":
+    command, lang, file = sys.argv[1:4]
+    {"export": export, "import": merge}[command](lang, file)
