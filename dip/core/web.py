@@ -8,7 +8,7 @@ from flask import (
     Flask, current_app, flash, g, has_request_context, redirect, render_template, request, session, url_for,
 )
 from babel import Locale
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
         # Under an app context that outlives requests (tests, scripts), forget the last
         # request's user so every request is authenticated from its own cookie.
         g.pop("_login_user", None)
+        refresh()  # the same for Flask-Babel's cached locale
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
         if current_user.is_authenticated:
             now = clock.utcnow().timestamp()
