@@ -159,6 +159,35 @@ def worker(burst, scheduler):
         burst=burst, with_scheduler=scheduler)
 
 
+@dip_cli.command("backup")
+@click.option("--dir", "target", default="backups", show_default=True, help="Where to write it.")
+def backup_command(target):
+    """Write a consistent backup (database and uploads) to one .tar.gz file."""
+    from dip.backup import BackupError, backup
+
+    try:
+        path = backup(target)
+    except BackupError as error:
+        fail(error)
+    click.echo(f"Backup written: {path}")
+
+
+@dip_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(archive, yes):
+    """Replace the database and uploads with those of a backup ARCHIVE."""
+    from dip.backup import BackupError, restore
+
+    if not yes and not click.confirm("This replaces all current data. Go on?"):
+        fail("nothing restored")
+    try:
+        manifest = restore(archive)
+    except BackupError as error:
+        fail(error)
+    click.echo(f"Restored the backup made at {manifest['made_at']}.")
+
+
 @dip_cli.command("purge-tokens")
 @click.option("--days", default=7, show_default=True)
 def purge_tokens(days):

@@ -14,7 +14,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from dip.core import access, clock, pages
+from dip.core import access, clock, logs, pages
 from dip.core.once import FIELD, new_token
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "sw": "Kiswahili", "ar": "العربية"}
@@ -59,6 +59,7 @@ def _static_version(app: Flask) -> str:
 def init_app(app: Flask) -> None:
     """Install the shared hooks, template helpers and error pages on ``app``."""
     version = _static_version(app)
+    logs.init_app(app)
 
     @app.before_request
     def start_request():
