@@ -116,6 +116,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=lambda d, fmt="medium": format_date(d, fmt),
         datetime=lambda d, fmt="medium": format_datetime(d, fmt),
+        # Names keep their own direction inside Arabic sentences (and vice versa).
+        bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
         role_name=lambda r: str(access.ROLE_LABELS.get(r, r)),
         country_name=lambda c: Locale.parse(str(get_locale())).territories.get(c, c),
     )

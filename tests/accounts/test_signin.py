@@ -18,7 +18,7 @@ def test_sign_in_lands_on_home_and_sign_out_ends_session(client, auth, learner):
     assert response.status_code == 302 and response.location == "/"
     home = client.get("/")
     assert home.status_code == 200
-    assert "Hello, Amani" in home.get_data(as_text=True)
+    assert "Hello, <bdi>Amani</bdi>" in home.get_data(as_text=True)
     assert 'action="/logout"' in home.get_data(as_text=True)  # one click from every page
     response = auth.logout()
     assert response.location == "/login"
