@@ -156,3 +156,13 @@ def test_csrf_is_enforced_on_forms(app, learner):
     response = client.post("/login", data={"username": "amani", "password": PASSWORD})
     assert response.status_code == 400
     assert "The form expired" in response.get_data(as_text=True)
+
+
+def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(client, learner):
+    response = client.get("/users/")
+    assert response.status_code == 302 and "/login?next=" in response.location
+    ok = client.post("/login?next=/learn/", data={"username": "amani", "password": PASSWORD})
+    assert ok.location == "/learn/"
+    client.post("/logout")
+    evil = client.post("/login?next=//evil.example/", data={"username": "amani", "password": PASSWORD})
+    assert evil.location == "/"

@@ -50,6 +50,14 @@ def _fail(form, field: str, error: ServiceError):
     getattr(form, error.field or field).errors.append(str(error.message))
 
 
+def _local_next() -> str | None:
+    """The page to return to after signing in, only if it is a path on this site."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+        return target
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -71,7 +79,7 @@ def login():
             login_user(user, remember=False)
             if user.must_change_password:
                 return redirect(url_for("accounts.change_password"))
-            return redirect(url_for("home.index"))
+            return redirect(_local_next() or url_for("home.index"))
         if wait:
             flash(_wait_message(wait), "error")
             status = 429
