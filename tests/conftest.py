@@ -73,6 +73,8 @@ def app(database_template, tmp_path):
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
         "UPLOAD_PATH": str(tmp_path / "uploads"), "REDIS_URL": None,
+        # scrypt is deliberately slow; tests hash hundreds of passwords.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     app.extensions["dip_queue"]["url"] = None
     with app.app_context():

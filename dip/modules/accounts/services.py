@@ -32,6 +32,11 @@ IMPORT_COLUMNS = (
 SLOW_BEFORE_LOCK = 2
 
 
+def _hash_method() -> str:
+    """The password hash method (tests choose a fast one; production keeps scrypt)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
 def normalise_username(username: str) -> str:
     """Usernames are case-insensitive: store and compare them lower-cased and trimmed."""
     return (username or "").strip().lower()
@@ -81,7 +86,7 @@ def create_user(
         username=username, display_name=(display_name or username).strip()[:80], role=role,
         language=language, must_change_password=must_change_password,
     )
-    user.set_password(password)
+    user.set_password(password, _hash_method())
     db.session.add(user)
     db.session.flush()
     return user, password
@@ -94,7 +99,7 @@ def change_password(user: User, current: str | None, new: str) -> None:
     if user.check_password(new):
         raise ServiceError(_l("Choose a password different from the old one."), "password")
     check_password_rules(new, user.username)
-    user.set_password(new)
+    user.set_password(new, _hash_method())
     user.must_change_password = False
     user.session_token = new_session_token()
     db.session.commit()
@@ -188,7 +193,7 @@ def issue_reset_code(user: User, issued_by: User) -> str:
         old.used_at = now
     code = random_code()
     db.session.add(ResetCode(
-        user_id=user.id, code_hash=generate_password_hash(code), issued_by_id=issued_by.id,
+        user_id=user.id, code_hash=generate_password_hash(code, _hash_method()), issued_by_id=issued_by.id,
         created_at=now, expires_at=now + timedelta(hours=RESET_HOURS),
     ))
     db.session.commit()
@@ -215,7 +220,7 @@ def redeem_reset_code(username: str, code: str, new_password: str) -> User:
         raise invalid
     check_password_rules(new_password, user.username)
     match.used_at = now
-    user.set_password(new_password)
+    user.set_password(new_password, _hash_method())
     user.must_change_password = False
     user.session_token = new_session_token()
     db.session.commit()
