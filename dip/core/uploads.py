@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from dip.core.errors import ServiceError
 
 MB = 1024 * 1024
+MAX_UNZIPPED = 100 * MB
+MAX_ZIP_MEMBERS = 5000
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,9 +50,13 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:
-                names = set(archive.namelist())
+                members = archive.infolist()
         except (zipfile.BadZipFile, ValueError):
             return None
+        # A "zip bomb" unpacks to gigabytes and would stall the grading aids (ASVS 12.1.2).
+        if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED:
+            return None
+        names = {m.filename for m in members}
         for kind, part in OOXML_PART.items():
             if part in names:
                 return kind

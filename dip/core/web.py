@@ -70,17 +70,11 @@ def init_app(app: Flask) -> None:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
         if current_user.is_authenticated:
             now = clock.utcnow().timestamp()
-            seen = session.get("seen", now)
             idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-            if now - seen > idle:
-                lang = session.get("lang")
-                logout_user()
-                session.clear()
-                if lang:
-                    session["lang"] = lang
-                flash(_("Your session ended after a time without activity. Please sign in again."),
-                      "info")
-                return redirect(url_for("accounts.login"))
+            longest = current_app.config["SESSION_MAX_HOURS"] * 3600
+            if now - session.get("seen", now) > idle or now - session.get("began", now) > longest:
+                return _expire_session()
+            session.setdefault("began", now)
             session["seen"] = now
             session.permanent = True
         return access.check_request()
@@ -138,6 +132,22 @@ def init_app(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, error_page(status))
     app.register_error_handler(CSRFError, error_page(400, "errors/csrf.html"))
+
+
+def fresh_session() -> None:
+    """Sign out and empty the session, keeping only the language the person chose."""
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def _expire_session():
+    """End an idle (or too old) session and send the person to sign in again."""
+    fresh_session()
+    flash(_("Your session ended after a time without activity. Please sign in again."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 def _lang_url(lang: str) -> str:

@@ -166,3 +166,14 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(client, learne
     client.post("/logout")
     evil = client.post("/login?next=//evil.example/", data={"username": "amani", "password": PASSWORD})
     assert evil.location == "/"
+
+
+def test_even_an_active_session_ends_after_the_longest_lifetime(client, auth, learner, monkeypatch, app):
+    auth.login("amani")
+    start = clock.utcnow()
+    hours = app.config["SESSION_MAX_HOURS"]
+    for step in range(1, hours * 3 + 2):  # active every 20 minutes, never idle
+        moment = start + timedelta(minutes=20 * step)
+        monkeypatch.setattr(clock, "utcnow", lambda moment=moment: moment)
+        status = client.get("/").status_code
+    assert status == 302

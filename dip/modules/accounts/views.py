@@ -7,11 +7,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from datetime import timedelta
 
-from dip.core import pages, scope
+from dip.core import clock, pages, scope
 from dip.core.access import MANAGERS, STAFF, Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
+from dip.core.web import fresh_session
 from dip.extensions import csrf, db, login_manager
 from dip.modules.accounts import services
 from dip.modules.accounts.forms import (
@@ -71,11 +72,12 @@ def login():
                                            request.remote_addr or "unknown")
         if user is not None:
             chosen = session.get("lang")
-            session.clear()  # a fresh session: nothing of the previous person carries over
+            fresh_session()  # nothing of the previous person's session carries over
             if chosen and chosen != user.language:
                 user.language = chosen
                 db.session.commit()
             session["lang"] = user.language
+            session["began"] = session["seen"] = clock.utcnow().timestamp()
             login_user(user, remember=False)
             if user.must_change_password:
                 return redirect(url_for("accounts.change_password"))
@@ -95,13 +97,9 @@ def login():
 @csrf.exempt  # signing out must work even with an expired form; forcing it harms no one
 def logout():
     """Sign out: end this session and every other copy of its cookie."""
-    lang = session.get("lang")
     if current_user.is_authenticated:
         services.end_sessions(current_user)
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_session()
     flash(_("You are signed out. You can leave the computer."), "info")
     return redirect(url_for("accounts.login"))
 
