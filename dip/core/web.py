@@ -2,13 +2,16 @@
 import hashlib
 import logging
 import uuid
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import (
     Flask, current_app, flash, g, has_request_context, redirect, render_template, request, session, url_for,
 )
 from babel import Locale
-from flask_babel import format_date, format_datetime, get_locale, refresh
+from flask_babel import (
+    format_date, format_datetime, format_decimal, format_percent, get_locale, refresh,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -44,15 +47,11 @@ def select_locale() -> str:
 
 
 def _static_version(app: Flask) -> str:
-    """A short hash of the stylesheet and script, so their URLs change when they do."""
+    """A short hash of every static file, so their URLs change whenever one does."""
     digest = hashlib.sha256()
-    for name in ("dip.css", "dip.js"):
-        path = app.static_folder and (app.root_path + "/static/" + name)
-        try:
-            with open(path, "rb") as f:
-                digest.update(f.read())
-        except OSError:
-            pass
+    for path in sorted(Path(app.static_folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:10]
 
 
@@ -109,6 +108,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         date=lambda d, fmt="medium": format_date(d, fmt),
+        number=format_decimal,
+        percent=lambda v, digits=0: format_percent(v, f"#,##0{'.' + '0' * digits if digits else ''}%"),
         datetime=lambda d, fmt="medium": format_datetime(d, fmt),
         # Names keep their own direction inside Arabic sentences (and vice versa).
         bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),

@@ -1,4 +1,186 @@
-"""Views of the assignments feature."""
-from flask import Blueprint
+"""Assignments, submissions and grading; cohort pages are in ``cohort_views``."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
 
-bp = Blueprint("assignments", __name__)
+import jobs.grading
+from dip.core import pages, scope, uploads
+from dip.core.access import STAFF, Role, roles
+from dip.core.errors import ServiceError
+from dip.core.forms import choices
+from dip.core.once import once
+from dip.extensions import db
+from dip.modules.assignments import cohort_views  # noqa: F401 - registers the cohort pages on bp
+from dip.modules.assignments import services
+from dip.modules.accounts.models import User
+from dip.modules.assignments.blueprint import bp
+from dip.modules.assignments.forms import AssignmentForm, SubmitForm
+from dip.modules.programs import services as programs
+from dip.queue import enqueue
+
+__all__ = ["bp"]
+WORKERS = (Role.LEARNER, Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+pages.nav_link(_l("Assignments"), "assignments.index", WORKERS, order=30)
+pages.nav_link(_l("Grading"), "assignments.queue", STAFF, order=35)
+
+
+def _assignment_or_404(assignment_id: int):
+    assignment = services.visible_assignment(current_user, assignment_id)
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+@bp.route("/assignments/")
+@roles(*WORKERS)
+def index():
+    """The assignments of the current user's cohorts, with the learner's own progress."""
+    cohorts = db.session.scalars(scope.cohort_ids(current_user)).all()
+    latest = services.latest_by_assignment(current_user.id) \
+        if current_user.role == Role.LEARNER else {}
+    return render_template("assignments/index.html", latest=latest,
+                           assignments=services.assignments_for_cohorts(cohorts))
+
+
+@bp.route("/assignments/new", methods=["GET", "POST"])
+@roles(*STAFF)
+@once
+def new():
+    """A trainer adds an assignment for one of their cohorts."""
+    form = AssignmentForm()
+    cohorts = programs.visible_cohorts(current_user)
+    form.cohort.choices = choices((c.id, f"{c.site.name} · {c.name}") for c in cohorts)
+    if form.validate_on_submit():
+        if form.cohort.data not in {c.id for c in cohorts}:
+            abort(404)
+        try:
+            assignment = services.create_assignment(
+                form.cohort.data, current_user.id, form.title.data, form.instructions.data,
+                form.kind.data, form.due_week.data, form.rubric.data, form.accept.data or [],
+                form.required.data)
+        except ServiceError as error:
+            getattr(form, error.field or "title").errors.append(str(error.message))
+        else:
+            flash(_("Assignment %(title)s added.", title=assignment.title), "success")
+            return redirect(url_for("assignments.detail", assignment_id=assignment.id))
+    return render_template("assignments/new.html", form=form)
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@roles(*WORKERS)
+@once
+def detail(assignment_id: int):
+    """An assignment; a learner writes (drafts kept on the server), uploads or links, and resends."""
+    assignment = _assignment_or_404(assignment_id)
+    learner = current_user.role == Role.LEARNER
+    if request.method == "POST" and not learner:
+        abort(403)
+    form = SubmitForm()
+    if assignment.kind != "text":
+        form.text.label.text = _("A note for your trainer (optional)")
+    if assignment.kind == "file":
+        form.file.render_kw = {"accept": ",".join("." + k for k in assignment.accept)}
+    if learner and request.method == "GET":
+        draft = services.draft_of(assignment.id, current_user.id)
+        if draft is not None:
+            form.text.data = draft.text
+    if learner and form.validate_on_submit():
+        if request.form.get("action") == "draft":
+            services.save_draft(assignment, current_user.id, form.text.data)
+            flash(_("Draft saved. You can close the page and continue later."), "success")
+            return redirect(url_for("assignments.detail", assignment_id=assignment.id))
+        upload = request.files.get("file")
+        try:
+            sub = services.submit(assignment, current_user.id, text=form.text.data,
+                                  link=form.link.data,
+                                  file=(upload.read(), upload.filename or "") if upload else None)
+        except ServiceError as error:
+            getattr(form, error.field or "text").errors.append(str(error.message))
+            if assignment.kind == "text" and (form.text.data or "").strip():
+                services.save_draft(assignment, current_user.id, form.text.data)
+        else:
+            if sub.checks_status == "queued":
+                enqueue(jobs.grading.check_submission, sub.id)
+            flash(_("Sent. Your trainer will grade it."), "success")
+            return redirect(url_for("assignments.detail", assignment_id=assignment.id))
+    mine = services.versions(assignment.id, current_user.id) if learner else []
+    return render_template("assignments/detail.html", assignment=assignment, form=form,
+                           learner=learner, versions=mine,
+                           instructions=services.render_markdown(assignment.instructions))
+
+
+@bp.route("/assignments/<int:assignment_id>/draft", methods=["POST"])
+@roles(Role.LEARNER)
+@once
+def autosave(assignment_id: int):
+    """Keep the text being typed (posted every 20 s by assignments.js); answers 204."""
+    assignment = _assignment_or_404(assignment_id)
+    if assignment.kind == "file":
+        abort(400)
+    services.save_draft(assignment, current_user.id, request.form.get("text", ""))
+    return "", 204
+
+
+@bp.route("/submissions/<int:submission_id>/file")
+@roles(*WORKERS)
+def download(submission_id: int):
+    """The uploaded file of a submission, as a download."""
+    sub = services.scoped_submission(current_user, submission_id)
+    if sub is None or not sub.file_key:
+        abort(404)
+    return uploads.send(sub.file_key, sub.file_name or f"submission.{sub.file_kind}", sub.file_kind)
+
+
+@bp.route("/grading/")
+@roles(*STAFF)
+def queue():
+    """Submissions waiting for a grade in the current user's cohorts, oldest first."""
+    return render_template("assignments/queue.html", rows=services.grading_queue(current_user),
+                           total=services.queue_count(current_user))
+
+
+@bp.route("/grading/<int:submission_id>", methods=["GET", "POST"])
+@roles(*STAFF)
+@once
+def grade(submission_id: int):
+    """Grade a submission against its rubric, or return it for revision."""
+    sub = services.scoped_submission(current_user, submission_id)
+    if sub is None:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        try:
+            points = [int(request.form.get(f"points-{i}", "")) for i in range(len(sub.assignment.rubric))]
+        except ValueError:
+            error = _("Give points for every criterion.")
+        else:
+            try:
+                services.grade(sub, current_user.id, points, request.form.get("feedback", ""),
+                               returned=request.form.get("action") == "return")
+            except ServiceError as exc:
+                error = str(exc.message)
+            else:
+                flash(_("Returned for revision.") if sub.status == "returned" else _("Grade saved."),
+                      "success")
+                return redirect(url_for("assignments.queue"))
+    learner = db.session.get(User, sub.learner_id)
+    history = [v for v in services.versions(sub.assignment_id, sub.learner_id) if v.id != sub.id]
+    return render_template("assignments/grade.html", sub=sub, learner=learner, error=error,
+                           history=history, form_values=request.form)
+
+
+@pages.home_panel({Role.TRAINER, Role.COORDINATOR}, order=15)
+def grading_panel(user):
+    """How many submissions wait for a grade."""
+    return render_template("assignments/_queue_panel.html", count=services.queue_count(user))
+
+
+@pages.home_panel({Role.LEARNER}, order=20)
+def feedback_panel(user):
+    """The learner's latest grades and feedback, and their certificate."""
+    from dip.modules.assignments.completion import certificates_of_learner
+
+    return render_template("assignments/_learner_panel.html",
+                           graded=services.recent_feedback(user.id),
+                           certificates=certificates_of_learner(user.id))
+

@@ -35,9 +35,9 @@ DEFINITIONS = {
 
 SUPPRESSION = _l(
     "Privacy: a figure is hidden (shown as suppressed) when it counts fewer than %(n)s people, in "
-    "its denominator or in its numerator. When exactly one group of a breakdown is hidden, the next "
-    "smallest group is hidden too, so the hidden one cannot be worked out from the total and the "
-    "other groups.")
+    "its denominator or in its numerator. When exactly one group of a breakdown is hidden, "
+    "the next smallest group is hidden too, so the hidden one cannot be worked out from the "
+    "total and the other groups.")
 
 MONTHLY = _l(
     "Income by month: the average of the monthly income in US dollars of the learners counted who "

@@ -61,7 +61,8 @@ def series_rows(series: list[ind.Cell]) -> list[tuple]:
 def about(run: ReportRun, choice, made_at) -> list[tuple[str, str]]:
     """The facts every export states: scope, window, threshold, time made."""
     return [("scope", choice.describe().split(",")[0]),
-            ("window_start", run.window_start.isoformat()), ("window_end", run.window_end.isoformat()),
+            ("window_start", run.window_start.isoformat()),
+            ("window_end", run.window_end.isoformat()),
             ("suppression_threshold", str(run.threshold)),
             ("made_at_utc", made_at.strftime("%Y-%m-%d %H:%M:%S"))]
 
@@ -116,7 +117,8 @@ def build(run_id: int) -> ReportRun | None:
         made_at = utcnow()
         meta, data, months = about(run, choice, made_at), rows(report), series_rows(series)
         name = f"outcomes-{run.id}"
-        run.csv_key = uploads.store(uploads.Checked("csv", build_csv(meta, data, months), name + ".csv"))
+        run.csv_key = uploads.store(uploads.Checked("csv", build_csv(meta, data, months),
+                                                    name + ".csv"))
         run.xlsx_key = uploads.store(uploads.Checked("xlsx", build_xlsx(meta, data, months),
                                                      name + ".xlsx"))
         run.status, run.finished_at = "done", made_at
@@ -134,3 +136,20 @@ def label_of(run: ReportRun) -> str:
     """A human label for a run's status."""
     return {"queued": _("Waiting to start"), "running": _("Being built"), "done": _("Ready"),
             "failed": _("Failed")}.get(run.status, run.status)
+
+
+def requeue_stale(older_than_minutes: int = 30) -> list[int]:
+    """Enqueue again the runs still queued or running after ``older_than_minutes`` (a lost job)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from dip.queue import enqueue
+    from jobs.reports import build_report
+
+    cutoff = utcnow() - timedelta(minutes=older_than_minutes)
+    ids = list(db.session.scalars(select(ReportRun.id).where(
+        ReportRun.status.in_(("queued", "running")), ReportRun.created_at < cutoff)))
+    for run_id in ids:
+        enqueue(build_report, run_id)
+    return ids

@@ -10,7 +10,8 @@ QUESTIONS = {
     "daily_use": _l("How often do you use digital skills (computer, phone, internet) in your work "
                     "and personal life?"),
     "confidence": _l("How confident do you feel using a computer and the internet?"),
-    "integrated": _l("Do you feel more integrated in your community because of your digital skills?"),
+    "integrated": _l("Do you feel more integrated in your community because of your digital "
+                     "skills?"),
     "self_employed": _l("Do you earn money from your own work now (freelance, a small business, "
                         "clients)?"),
     "income_change": _l("Compared with before the course, is your income…"),
@@ -44,7 +45,8 @@ class SurveyForm(OnceForm):
     def answers(self) -> dict:
         """The answers as the service stores them."""
         return {"daily_use": self.daily_use.data, "confidence": int(self.confidence.data),
-                "integrated": self.integrated.data, "self_employed": self.self_employed.data == "yes",
+                "integrated": self.integrated.data,
+                "self_employed": self.self_employed.data == "yes",
                 "income_change": self.income_change.data}
 
     def fill_from(self, response) -> None:

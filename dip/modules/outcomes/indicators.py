@@ -31,7 +31,8 @@ LABELS = {
     "integrated": _l("Feel more integrated"),
     "daily_use": _l("Use digital skills daily"),
 }
-DIMENSIONS = {"gender": _l("Gender"), "age_band": _l("Age band"), "country": _l("Country of origin")}
+DIMENSIONS = {"gender": _l("Gender"), "age_band": _l("Age band"),
+              "country": _l("Country of origin")}
 INCOME_MONTHS = 3
 SELF_EMPLOYED_DAYS = 90
 MAX_SERIES_MONTHS = 24
@@ -77,6 +78,15 @@ class Window:
         return months[-MAX_SERIES_MONTHS:]
 
 
+@dataclass(frozen=True)
+class Endline:
+    """The endline answers the indicators read."""
+
+    integrated: str
+    daily_use: str
+    self_employed: bool
+
+
 @dataclass
 class Fact:
     """What the indicators need to know about one learner (never shown to a reviewer)."""
@@ -91,7 +101,7 @@ class Fact:
     has_income: bool = False
     avg3: Decimal = Decimal("0")
     recent: bool = False
-    endline: SurveyResponse | None = None
+    endline: Endline | None = None
 
     @property
     def raised(self) -> bool:
@@ -157,7 +167,7 @@ def _monthly_income():
     return MonthlyIncome
 
 
-def _earning_entry():
+def dated_entries():
     """The earnings entries model and its (learner, date, amount) columns, if it exists."""
     try:
         from dip.modules.earnings import models
@@ -166,7 +176,10 @@ def _earning_entry():
     model = getattr(models, "EarningEntry", None)
     if model is None:
         return None
-    pick = lambda *names: next((getattr(model, n) for n in names if hasattr(model, n)), None)  # noqa: E731
+
+    def pick(*names):
+        return next((getattr(model, n) for n in names if hasattr(model, n)), None)
+
     learner = pick("learner_id", "user_id")
     day = pick("earned_on", "date", "earned_at", "day")
     amount = pick("amount_usd", "amount", "amount_minor")
@@ -210,7 +223,7 @@ def facts(user, where: Scope, window: Window) -> tuple[list[Fact], list[str]]:
             by_id[learner_id].completed = True
 
     income = _monthly_income()
-    entry = _earning_entry()
+    entry = dated_entries()
     if income is None:
         missing += ["raised_income", "earnings"]
     else:
@@ -248,10 +261,11 @@ def facts(user, where: Scope, window: Window) -> tuple[list[Fact], list[str]]:
         for (learner_id,) in db.session.execute(query):
             by_id[learner_id].recent = True
 
-    endlines = select(SurveyResponse).where(SurveyResponse.kind == ENDLINE,
-                                            SurveyResponse.learner_id.in_(ids))
-    for response in db.session.scalars(endlines):
-        by_id[response.learner_id].endline = response
+    endlines = select(SurveyResponse.learner_id, SurveyResponse.integrated,
+                      SurveyResponse.daily_use, SurveyResponse.self_employed).where(
+        SurveyResponse.kind == ENDLINE, SurveyResponse.learner_id.in_(ids))
+    for learner_id, integrated, daily_use, self_employed in db.session.execute(endlines):
+        by_id[learner_id].endline = Endline(integrated, daily_use, self_employed)
     return list(by_id.values()), missing
 
 
@@ -281,7 +295,8 @@ def figures(group: list[Fact], missing: list[str]) -> dict[str, Cell]:
         "earnings": earnings,
         "self_employed": _rate("self_employed", sum(
             f.recent or bool(f.endline and f.endline.self_employed) for f in group), n),
-        "integrated": _rate("integrated", sum(a.integrated == "yes" for a in answers), len(answers)),
+        "integrated": _rate("integrated", sum(a.integrated == "yes" for a in answers),
+                            len(answers)),
         "daily_use": _rate("daily_use", sum(a.daily_use == "daily" for a in answers), len(answers)),
     }
 
@@ -347,7 +362,8 @@ def monthly_series(user, where: Scope, window: Window, threshold: int) -> list[C
     months = window.months()
     if income is None or not months:
         return []
-    ids = population(user, where, window).with_only_columns(LearnerProfile.user_id).scalar_subquery()
+    pop = population(user, where, window)
+    ids = pop.with_only_columns(LearnerProfile.user_id).scalar_subquery()
     query = (select(income.month, func.count(), func.sum(income.total_usd))
              .where(income.learner_id.in_(ids), income.total_usd > 0,
                     income.month >= months[0], income.month <= months[-1])

@@ -42,7 +42,8 @@ class ReportRun(db.Model):
     window_start: Mapped[date]
     window_end: Mapped[date]
     threshold: Mapped[int]
-    status: Mapped[str] = mapped_column(String(8), default="queued")  # queued, running, done, failed
+    # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(8), default="queued")
     error: Mapped[str | None] = mapped_column(String(500))
     csv_key: Mapped[str | None] = mapped_column(String(200))
     xlsx_key: Mapped[str | None] = mapped_column(String(200))

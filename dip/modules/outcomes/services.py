@@ -62,7 +62,8 @@ def surveys_due(learner_id: int) -> list[str]:
     done = set(db.session.scalars(select(SurveyResponse.kind).where(
         SurveyResponse.learner_id == learner_id)))
     due = [] if BASELINE in done else [BASELINE]
-    if ENDLINE not in done and today() >= profile.cohort.end_date - timedelta(days=ENDLINE_DUE_DAYS):
+    endline_from = profile.cohort.end_date - timedelta(days=ENDLINE_DUE_DAYS)
+    if ENDLINE not in done and today() >= endline_from:
         due.append(ENDLINE)
     return due
 
@@ -70,7 +71,8 @@ def surveys_due(learner_id: int) -> list[str]:
 def cohort_survey_status(cohort_id: int) -> dict[int, dict[str, SurveyResponse]]:
     """Responses of a cohort's learners, by learner and kind (one query)."""
     rows = db.session.scalars(
-        select(SurveyResponse).join(LearnerProfile, LearnerProfile.user_id == SurveyResponse.learner_id)
+        select(SurveyResponse)
+        .join(LearnerProfile, LearnerProfile.user_id == SurveyResponse.learner_id)
         .where(LearnerProfile.cohort_id == cohort_id))
     status: dict[int, dict[str, SurveyResponse]] = {}
     for row in rows:
@@ -87,13 +89,14 @@ def audit(user, action: str, detail: str) -> None:
 
 
 def audit_page(page: int, per_page: int = 50):
-    """A page of the audit log, newest first, with the users' names."""
+    """A page of the audit log, newest first, and the usernames of the people in it."""
     from dip.modules.accounts.models import User
 
-    return db.paginate(
-        select(AuditEntry, User.username).join(User, User.id == AuditEntry.user_id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
-        page=page, per_page=per_page, error_out=False, count=True)
+    newest = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    entries = db.paginate(newest, page=page, per_page=per_page, error_out=False, count=True)
+    ids = {e.user_id for e in entries.items}
+    names = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+    return entries, names
 
 
 # ---- scope and window ----
@@ -164,7 +167,8 @@ def choose(user, site_id=None, cohort_id=None, start=None, end=None) -> Choice:
 def previous_cohort(cohort: Cohort) -> Cohort | None:
     """The cohort of the same site that started last before ``cohort``."""
     return db.session.scalar(
-        select(Cohort).where(Cohort.site_id == cohort.site_id, Cohort.start_date < cohort.start_date)
+        select(Cohort)
+        .where(Cohort.site_id == cohort.site_id, Cohort.start_date < cohort.start_date)
         .order_by(Cohort.start_date.desc()).limit(1))
 
 

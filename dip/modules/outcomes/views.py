@@ -1,5 +1,7 @@
 """Outcomes: dashboards, definitions, the lists behind the numbers, exports, surveys, audit log."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+)
 from flask_babel import format_currency, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -69,6 +71,8 @@ def _group_label(dimension: str, value):
 def dashboard():
     """Headline indicators beside a comparison, income by month, and the disaggregations."""
     choice = _choice()
+    if services.is_reviewer(current_user):
+        services.audit(current_user, "dashboard", choice.describe())
     threshold = _threshold()
     report = ind.report(current_user, choice.where, choice.window, threshold)
     compared = services.comparison(current_user, choice)
@@ -81,8 +85,6 @@ def dashboard():
     site = choice.site or (sites[0] if len(sites) == 1 else None)
     cohorts = list(db.session.scalars(select(Cohort).where(Cohort.site_id == site.id)
                                       .order_by(Cohort.start_date.desc()))) if site else []
-    if services.is_reviewer(current_user):
-        services.audit(current_user, "dashboard", choice.describe())
     return render_template(
         "outcomes/dashboard.html", choice=choice, args=_args(choice), report=report,
         compared=compared, other=other, series=series, chart=line_chart(series), sites=sites,
@@ -96,8 +98,8 @@ def dashboard():
 def definitions():
     """What each figure means, exactly as it is computed."""
     return render_template("outcomes/definitions.html", keys=ind.KEYS, labels=ind.LABELS,
-                           defs=defs, threshold=_threshold(),
-                           approximate=ind._earning_entry() is None)
+                           defs=defs, suppression=str(defs.SUPPRESSION) % {"n": _threshold()},
+                           approximate=ind.dated_entries() is None)
 
 
 @bp.route("/learners/<key>")
@@ -137,8 +139,8 @@ def exports():
             choice = services.choose(current_user, **_posted_scope())
         except services.OutOfScope:
             abort(404)
-        run = ReportRun(requested_by_id=current_user.id, site_id=choice.site.id if choice.site and not
-                        choice.cohort else None, cohort_id=choice.cohort.id if choice.cohort else None,
+        run = ReportRun(requested_by_id=current_user.id, site_id=choice.where.site_id,
+                        cohort_id=choice.where.cohort_id,
                         window_start=choice.window.start, window_end=choice.window.end,
                         threshold=_threshold())
         db.session.add(run)
@@ -198,8 +200,8 @@ def download(run_id: int, fmt: str):
 @roles(Role.ADMIN)
 def audit():
     """Who looked at or exported outcomes, newest first."""
-    page = services.audit_page(max(request.args.get("page", 1, type=int), 1))
-    return render_template("outcomes/audit.html", page=page)
+    page, names = services.audit_page(max(request.args.get("page", 1, type=int), 1))
+    return render_template("outcomes/audit.html", page=page, names=names)
 
 
 # ---- surveys ----

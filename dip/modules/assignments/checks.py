@@ -1,0 +1,164 @@
+"""Grading aids: what a trainer would look for first in a Word or Excel file.
+
+The results are a checklist stored on the submission as ``{"code", "ok", "values"}`` items
+(no sentences: the page turns each code into a sentence in the reader's language); the
+trainer decides the grade.
+"""
+import logging
+import re
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from dip.core import uploads
+from dip.extensions import db
+from dip.modules.assignments.models import Submission
+
+log = logging.getLogger("dip.assignments.checks")
+PRACTICE = Path(__file__).resolve().parent.parent / "curriculum" / "content" / "web-scraping" / \
+    "practice.html"
+FUNCTIONS = ("SUM", "AVERAGE", "IF", "COUNT", "MIN", "MAX")
+ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!")
+MIN_WORDS = 50
+SCRAPE_HEADER = ["Item", "Unit", "Price (MWK)", "Seller"]
+
+
+def _item(code: str, ok: bool, **values) -> dict:
+    return {"code": code, "ok": bool(ok), "values": values}
+
+
+def check_docx(data: bytes, wanted: list[str]) -> list[dict]:
+    """Headings, lists, tables and word count of a Word document."""
+    import docx
+
+    document = docx.Document(BytesIO(data))
+    paragraphs = document.paragraphs
+    headings = [p for p in paragraphs if (p.style.name or "").lower().startswith(("heading", "title"))]
+    lists = [p for p in paragraphs if "list" in (p.style.name or "").lower()
+             or p._p.pPr is not None and p._p.pPr.numPr is not None]
+    words = sum(len(p.text.split()) for p in paragraphs)
+    words += sum(len(c.text.split()) for t in document.tables for r in t.rows for c in r.cells)
+    out = []
+    if "docx_headings" in wanted:
+        out.append(_item("docx_headings", headings, count=len(headings)))
+    if "docx_list" in wanted:
+        out.append(_item("docx_list", lists, count=len(lists)))
+    if "docx_table" in wanted:
+        out.append(_item("docx_table", document.tables, count=len(document.tables)))
+    if "word_count" in wanted:
+        out.append(_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS))
+    return out
+
+
+def check_xlsx(data: bytes, wanted: list[str]) -> list[dict]:
+    """Formulas used, error values and a header row in a workbook."""
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(BytesIO(data), data_only=False, read_only=True)
+    used, errors = set(), []
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith("="):
+                    used.update(f for f in FUNCTIONS if re.search(rf"\b{f}\s*\(", value.upper()))
+                    if "#REF!" in value.upper():
+                        errors.append(f"{sheet.title}!{cell.coordinate}")
+                elif isinstance(value, str) and value.strip().upper() in ERRORS:
+                    errors.append(f"{sheet.title}!{cell.coordinate}")
+    first = formulas.worksheets[0]
+    header = [c for c in next(first.iter_rows(min_row=1, max_row=1, values_only=True), ())
+              if c is not None]
+    formulas.close()
+    out = []
+    if "xlsx_formulas" in wanted:
+        out.append(_item("xlsx_formulas", used, functions=", ".join(sorted(used)) or "-"))
+    if "xlsx_no_errors" in wanted:
+        out.append(_item("xlsx_no_errors", not errors, cells=", ".join(errors[:5])))
+    if "xlsx_header_row" in wanted:
+        ok = len(header) >= 2 and all(isinstance(c, str) and c.strip() for c in header)
+        out.append(_item("xlsx_header_row", ok, header=", ".join(map(str, header[:6]))))
+    return out
+
+
+def practice_rows(path: Path = PRACTICE) -> list[list[str]]:
+    """The rows of the practice page's price table (header first)."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    table = soup.find("table", id="prices")
+    return [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
+
+
+def _norm(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    try:
+        return str(Decimal(text.replace(",", "")).normalize()) if re.fullmatch(r"[\d.,]+", text) else text
+    except InvalidOperation:
+        return text
+
+
+def check_scrape(data: bytes) -> list[dict]:
+    """Compare the first sheet with the practice page's table, row by row."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(BytesIO(data), data_only=True, read_only=True)
+    got = [[_norm(v) for v in row[:4]] for row in book.worksheets[0].iter_rows(values_only=True)
+           if any(v is not None and str(v).strip() for v in row)]
+    book.close()
+    expected = [[_norm(v) for v in row] for row in practice_rows()]
+    header_ok = bool(got) and got[0] == expected[0]
+    body, want = got[1:] if got else [], expected[1:]
+    missing = [r[0] for r in want if r not in body]
+    extra = [r[0] for r in body if r not in want]
+    return [
+        _item("scrape_header", header_ok, header=", ".join(SCRAPE_HEADER)),
+        _item("scrape_rows", not missing and not extra and len(body) == len(want),
+              matched=len(want) - len(missing), total=len(want), extra=len(extra),
+              first_missing=", ".join(missing[:3])),
+    ]
+
+
+def run_checks(kind: str, data: bytes, wanted: list[str]) -> list[dict]:
+    """The checklist for a file of ``kind`` and the checks an assignment asks for."""
+    items: list[dict] = []
+    if kind == "docx":
+        items += check_docx(data, wanted)
+    elif kind == "xlsx":
+        if "scrape_matches_practice" in wanted:
+            items += check_scrape(data)
+        items += check_xlsx(data, [w for w in wanted if w != "xlsx_header_row"
+                                   or "scrape_matches_practice" not in wanted])
+    return items
+
+
+def waiting(older_than_minutes: int = 10) -> list[int]:
+    """Submissions whose checks are still queued after ``older_than_minutes`` (a lost job)."""
+    from datetime import timedelta
+
+    from dip.core.clock import utcnow
+
+    cutoff = utcnow() - timedelta(minutes=older_than_minutes)
+    return list(db.session.scalars(select(Submission.id).where(
+        Submission.checks_status == "queued", Submission.submitted_at < cutoff)))
+
+
+def check_submission(submission_id: int) -> None:
+    """Run the grading aids of one submission and store them (idempotent)."""
+    sub = db.session.scalar(select(Submission).where(Submission.id == submission_id))
+    if sub is None or not sub.file_key or sub.checks_status == "done":
+        return
+    try:
+        sub.checks = run_checks(sub.file_kind, uploads.read(sub.file_key), sub.assignment.checks)
+        sub.checks_status = "done"
+    except Exception:  # noqa: BLE001 - a damaged file must not break grading; the trainer looks
+        log.exception("grading aids failed for submission %s", submission_id)
+        db.session.rollback()
+        sub = db.session.get(Submission, submission_id)
+        sub.checks, sub.checks_status = [], "failed"
+    db.session.commit()

@@ -1,0 +1,40 @@
+"""``flask dip assignments …``: load curriculum assignments on their own."""
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+CONTENT = Path(__file__).resolve().parent.parent / "curriculum" / "content"
+group = AppGroup("assignments", help="Assignments from the curriculum content.")
+
+
+@group.command("sync")
+@click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=CONTENT, show_default=True)
+def sync(content: Path):
+    """Upsert every assignment file; exit 1 if some were malformed (the others are loaded)."""
+    from dip.modules.assignments.services import sync_assignments
+
+    problems = sync_assignments(content)
+    for path, reason in problems:
+        click.echo(f"{path}: {reason}", err=True)
+    click.echo(f"assignments synced; {len(problems)} problem(s)")
+    if problems:
+        raise SystemExit(1)
+
+
+@group.command("recheck")
+@click.option("--older-than", type=int, default=10, show_default=True, help="minutes")
+def recheck(older_than: int):
+    """Queue again the grading aids of submissions still waiting (Redis lost the job)."""
+    import jobs.grading
+    from dip.modules.assignments.checks import waiting
+    from dip.queue import enqueue
+
+    ids = waiting(older_than)
+    for submission_id in ids:
+        enqueue(jobs.grading.check_submission, submission_id)
+    click.echo(f"{len(ids)} submission(s) queued again")
+
+
+commands = [group]

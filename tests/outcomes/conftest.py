@@ -1,0 +1,141 @@
+"""A hand-made dataset whose indicators are known exactly, and stand-ins for other features.
+
+Completion comes from the assignments feature and monthly income from the earnings feature;
+the tests fix those contracts' answers (``completed_learner_ids`` and ``MonthlyIncome`` rows)
+so the expected figures below follow from the definitions by hand.
+"""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Numeric
+from sqlalchemy.orm import Mapped, mapped_column, registry
+
+from dip.core.access import Role
+from dip.extensions import db
+from dip.modules.outcomes import indicators as ind
+from dip.modules.outcomes.indicators import Window
+from dip.modules.outcomes.services import save_survey
+from dip.modules.programs.services import create_cohort, enrol
+
+TODAY = date(2026, 11, 28)
+WINDOW = Window(date(2026, 1, 1), date(2026, 8, 31))
+_registry = registry()
+
+
+@_registry.mapped
+class StandInMonthlyIncome:
+    """The earnings feature's MonthlyIncome contract, for when that feature is not there."""
+
+    __tablename__ = "test_outcomes_monthly_income"
+
+    learner_id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)
+    total_usd: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    entry_count: Mapped[int] = mapped_column(default=1)
+
+
+@_registry.mapped
+class StandInEarningEntry:
+    """The earnings feature's dated entries, reduced to what self-employment reads."""
+
+    __tablename__ = "test_outcomes_earning_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int]
+    earned_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+@pytest.fixture
+def income(app, monkeypatch):
+    """The MonthlyIncome model the indicators read (the real one if the earnings feature exists)."""
+    try:
+        from dip.modules.earnings.models import MonthlyIncome
+    except ImportError:
+        _registry.metadata.create_all(db.engine)
+        MonthlyIncome = StandInMonthlyIncome
+        monkeypatch.setattr(ind, "_monthly_income", lambda: StandInMonthlyIncome)
+    # The dataset states self-employment through monthly income, not dated entries.
+    monkeypatch.setattr(ind, "dated_entries", lambda: None)
+    monkeypatch.setattr(ind, "today", lambda: TODAY)
+
+    def add(learner, month: date, usd: str):
+        db.session.add(MonthlyIncome(learner_id=learner.id, month=month, total_usd=Decimal(usd),
+                                     entry_count=1))
+
+    return add
+
+
+@pytest.fixture
+def completed(monkeypatch):
+    """Say which learners met their cohort's completion rule (the assignments contract)."""
+    done: set[int] = set()
+    monkeypatch.setattr(ind, "_completed_ids", lambda cohort_ids: set(done))
+    return done
+
+
+ANSWERS = dict(daily_use="daily", confidence=4, integrated="yes", self_employed=False,
+               income_change="higher")
+
+# learner: (gender, age band, country, baseline, completed, {month: usd}, endline answers or None)
+JUN, JUL, AUG, JAN = date(2026, 6, 1), date(2026, 7, 1), date(2026, 8, 1), date(2026, 1, 1)
+PEOPLE = [
+    ("female", "25-34", "CD", "100", True, {JUN: "150", JUL: "150", AUG: "150"}, {}),
+    ("female", "25-34", "CD", "0", True, {JUN: "300", JUL: "300", AUG: "300"}, {}),
+    ("female", "25-34", "CD", "0", True, {JUN: "90", JUL: "90", AUG: "90"}, {}),
+    ("female", "25-34", "CD", "0", True, {JUN: "600"}, {}),
+    ("female", "25-34", "CD", "0", True, {JAN: "50"}, {"self_employed": True}),
+    ("male", "25-34", "RW", "0", True, {JUN: "120", JUL: "120", AUG: "120"}, {}),
+    ("male", "25-34", "RW", "0", True, {AUG: "30"}, {"daily_use": "weekly"}),
+    ("male", "25-34", "RW", "0", True, {}, {"self_employed": True, "daily_use": "never",
+                                            "integrated": "somewhat"}),
+    ("female", "25-34", "BI", "0", False, {JUN: "60", JUL: "60", AUG: "60"}, None),
+    ("male", "25-34", "BI", "0", False, {}, None),
+]
+
+
+@pytest.fixture
+def dataset(world, make_user, income, completed):
+    """Ten learners in cohort A1 (Dzaleka, Jan–Jul 2026) plus three at Kakuma; see PEOPLE.
+
+    Expected, window 2026-01-01..2026-08-31 (income months Jun–Aug):
+    completion 8/10 = 80.0%; raised income 7/8 = 87.5%; earnings over 7 earners: sum 930,
+    mean 132.86, median 120.00; self-employed 9/10 = 90.0%; integrated 7/8 = 87.5%;
+    daily use 6/8 = 75.0%.
+    """
+    cohort = create_cohort(world["site_a"], "Dzaleka 2026-1", date(2026, 1, 5))
+    learners = []
+    for i, (gender, age, country, baseline, done, months, answers) in enumerate(PEOPLE, 1):
+        user = make_user(Role.LEARNER, cohort=cohort, username=f"dz{i}",
+                         display_name=f"Dzaleka Learner {i}")
+        enrol(user, cohort, gender, age, country, Decimal(baseline), date(2026, 1, 5))
+        if done:
+            completed.add(user.id)
+        for month, usd in months.items():
+            income(user, month, usd)
+        learners.append(user)
+    db.session.commit()
+    for user, person in zip(learners, PEOPLE):
+        if person[6] is not None:
+            save_survey(user.id, "endline", {**ANSWERS, **person[6]})
+    # Kakuma: learners a site-A coordinator or reviewer must never see counted.
+    other = create_cohort(world["site_b"], "Kakuma 2026-1", date(2026, 1, 5))
+    for i in range(3):
+        user = make_user(Role.LEARNER, cohort=other, username=f"kk{i}", display_name=f"Kakuma {i}")
+        enrol(user, other, "female", "18-24", "SS", Decimal("0"), date(2026, 1, 5))
+        completed.add(user.id)
+        income(user, JUN, "999")
+    db.session.commit()
+    return {"cohort": cohort, "other": other, "learners": learners, **world}
+
+
+def args(cohort=None, site=None, start=WINDOW.start, end=WINDOW.end) -> dict:
+    """Dashboard query arguments for a scope and window."""
+    out = {"start": start.isoformat(), "end": end.isoformat()}
+    if cohort is not None:
+        out["scope"] = f"c{cohort.id}"
+    elif site is not None:
+        out["scope"] = f"s{site.id}"
+    return out
+
