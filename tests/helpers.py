@@ -4,7 +4,7 @@ import re
 
 BUDGET = 14 * 1024
 ASSET_RE = re.compile(r'(?:href|src)="(/static/[^"]+)"')
-EXTERNAL_RE = re.compile(r'(?:href|src|action)="(?:https?:)?//', re.I)
+EXTERNAL_RE = re.compile(r'(?:src|action|srcset)="(?:https?:)?//|<link[^>]+href="(?:https?:)?//', re.I)
 
 
 def first_view_bytes(client, response) -> int:

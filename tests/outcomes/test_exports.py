@@ -54,6 +54,7 @@ def test_reviewer_export_is_built_and_downloaded(client, auth, dataset, monkeypa
     lines = list(csv.reader(io.StringIO(text)))
     assert ["suppression_threshold", "5"] in lines
     assert ["headline", "all", "completion", "8", "10", "80.0", ""] in lines
+    assert ["indicator", "label", "definition"] in lines and lines[-1][0] == "daily_use"
     actions = [e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions == ["export", "download", "download"]
 

@@ -19,6 +19,7 @@ from dip.core import scope, uploads
 from dip.core.clock import utcnow
 from dip.core.errors import ServiceError
 from dip.extensions import db
+from dip.modules.curriculum.content import front_matter
 from dip.modules.assignments.models import FILE_KINDS, KINDS, Assignment, Draft, Submission
 from dip.modules.assignments.completion import (  # noqa: F401 - the contract other features import
     completed_learner_ids, completion_status,
@@ -38,16 +39,7 @@ MAX_TEXT = 50_000
 
 def _parse(path: Path) -> dict:
     """Read one assignment file; raise ValueError with the reason when it is malformed."""
-    text = path.read_text(encoding="utf-8")
-    parts = re.split(r"^---[ \t]*$", text, maxsplit=2, flags=re.M)
-    if len(parts) != 3 or parts[0].strip():
-        raise ValueError("no YAML front matter between --- lines")
-    try:
-        meta = yaml.safe_load(parts[1]) or {}
-    except yaml.YAMLError as exc:
-        raise ValueError(f"bad YAML: {exc}".splitlines()[0]) from exc
-    if not isinstance(meta, dict):
-        raise ValueError("front matter is not a mapping")
+    meta, body = front_matter(path.read_text(encoding="utf-8"))
     key = meta.get("key")
     if not isinstance(key, str) or not KEY_RE.match(key):
         raise ValueError("key missing or not lower-case-with-dashes")
@@ -75,7 +67,7 @@ def _parse(path: Path) -> dict:
         "titles": {k: str(v).strip() for k, v in titles.items() if v},
         "kind": kind, "accept": list(accept) if kind == "file" else [], "due_week": due,
         "required": bool(meta.get("required", True)), "checks": list(checks), "rubric": rubric,
-        "instructions": parts[2].strip(),
+        "instructions": body.strip(),
     }
 
 

@@ -68,7 +68,7 @@ def about(run: ReportRun, choice, made_at) -> list[tuple[str, str]]:
 
 
 def build_csv(meta, data, series) -> bytes:
-    """One CSV file: the facts as comment-free key rows, a blank line, then the figures."""
+    """One CSV file: the facts as key rows, then the figures, income by month, definitions."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerows(meta)
@@ -78,6 +78,9 @@ def build_csv(meta, data, series) -> bytes:
     writer.writerow([])
     writer.writerow(("month", "learners_who_earned", "average_usd"))
     writer.writerows(series)
+    writer.writerow([])
+    writer.writerow(("indicator", "label", "definition"))
+    writer.writerows(definitions())
     return buffer.getvalue().encode("utf-8-sig")  # a BOM so Excel reads UTF-8
 
 

@@ -1,0 +1,233 @@
+"""The curriculum in use: lessons, progress, self-checks, cohort schedules and progress grids.
+
+Loading the files lives in ``sync.py``; the offline packs in ``offline.py``.
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from dip.core import scope
+from dip.core.clock import today
+from dip.core.errors import ServiceError
+from dip.extensions import db
+from dip.modules.curriculum.models import (
+    CohortSchedule, Lesson, LessonCompletion, Module, SelfCheckAttempt,
+)
+from dip.modules.curriculum.sync import sync  # noqa: F401 - the contract the CLI and tests use
+from dip.modules.programs import services as programs
+from dip.modules.programs.models import Cohort, LearnerProfile
+
+WEEKS = programs.PROGRAM_WEEKS
+
+
+# ---- reading the curriculum ----
+
+def modules() -> list[Module]:
+    """The active modules, in teaching order."""
+    return list(db.session.scalars(select(Module).where(Module.active).order_by(Module.order)))
+
+
+def module_by_key(key: str) -> Module | None:
+    """The active module ``key``."""
+    return db.session.scalar(select(Module).where(Module.key == key, Module.active))
+
+
+def lesson_by_slug(module: Module, slug: str) -> Lesson | None:
+    """The active lesson ``slug`` of ``module``."""
+    return db.session.scalar(select(Lesson).where(
+        Lesson.module_id == module.id, Lesson.slug == slug, Lesson.active))
+
+
+def lessons() -> list[Lesson]:
+    """Every active lesson of the active modules, in teaching order (one query)."""
+    return list(db.session.scalars(
+        select(Lesson).join(Lesson.module).options(contains_eager(Lesson.module))
+        .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug)))
+
+
+def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after ``lesson`` in its module."""
+    items = lesson.module.lessons
+    i = next(n for n, l in enumerate(items) if l.id == lesson.id)
+    return (items[i - 1] if i else None), (items[i + 1] if i + 1 < len(items) else None)
+
+
+# ---- a learner's progress (always their own: callers pass the signed-in learner) ----
+
+def done_ids(learner_id: int) -> set[int]:
+    """Ids of the lessons ``learner_id`` marked done."""
+    return set(db.session.scalars(
+        select(LessonCompletion.lesson_id).where(LessonCompletion.learner_id == learner_id)))
+
+
+def mark_done(learner_id: int, lesson: Lesson) -> bool:
+    """Mark ``lesson`` done for ``learner_id``; False if it already was."""
+    if db.session.get(LessonCompletion, (learner_id, lesson.id)) is not None:
+        return False
+    db.session.add(LessonCompletion(learner_id=learner_id, lesson_id=lesson.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same learner on two computers at once
+        db.session.rollback()
+        return False
+    return True
+
+
+def grade(learner_id: int, lesson: Lesson, lang: str, answers: dict) -> SelfCheckAttempt:
+    """Grade a self-check on the server and keep the attempt.
+
+    ``answers`` maps a question's index to the chosen option's index (strings, from a form);
+    an unanswered or invalid answer counts as wrong.
+    """
+    questions = lesson.text_in(lang)["selfcheck"]
+    chosen = []
+    for n, question in enumerate(questions):
+        value = str(answers.get(str(n), answers.get(n, "")))
+        choice = int(value) if value.isdigit() and int(value) < len(question["options"]) else None
+        chosen.append(choice)
+    if all(c is None for c in chosen):
+        raise ServiceError(_l("Choose an answer for at least one question."))
+    score = sum(1 for c, q in zip(chosen, questions) if c == q["answer"])
+    attempt = SelfCheckAttempt(learner_id=learner_id, lesson_id=lesson.id, answers=chosen,
+                               score=score, total=len(questions))
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def latest_attempt(learner_id: int, lesson_id: int) -> SelfCheckAttempt | None:
+    """The learner's most recent self-check attempt at a lesson."""
+    return db.session.scalar(
+        select(SelfCheckAttempt).where(SelfCheckAttempt.learner_id == learner_id,
+                                       SelfCheckAttempt.lesson_id == lesson_id)
+        .order_by(SelfCheckAttempt.id.desc()).limit(1))
+
+
+def attempt_count(learner_id: int, lesson_id: int) -> int:
+    """How many times the learner took a lesson's self-check."""
+    return db.session.scalar(select(func.count()).select_from(SelfCheckAttempt).where(
+        SelfCheckAttempt.learner_id == learner_id, SelfCheckAttempt.lesson_id == lesson_id))
+
+
+def review(lesson: Lesson, lang: str, attempt: SelfCheckAttempt) -> list[dict]:
+    """Each question with the learner's choice, whether it was right, and why."""
+    out = []
+    for question, choice in zip(lesson.text_in(lang)["selfcheck"], attempt.answers):
+        out.append({**question, "chosen": choice, "right": choice == question["answer"]})
+    return out
+
+
+def module_counts(learner_id: int | None) -> dict[int, tuple[int, int]]:
+    """``{module_id: (lessons done, lessons)}`` in two queries."""
+    totals = dict(db.session.execute(
+        select(Lesson.module_id, func.count()).where(Lesson.active).group_by(Lesson.module_id)).all())
+    done = {}
+    if learner_id is not None:
+        done = dict(db.session.execute(
+            select(Lesson.module_id, func.count()).join(
+                LessonCompletion, LessonCompletion.lesson_id == Lesson.id)
+            .where(Lesson.active, LessonCompletion.learner_id == learner_id)
+            .group_by(Lesson.module_id)).all())
+    return {mid: (done.get(mid, 0), total) for mid, total in totals.items()}
+
+
+# ---- cohort schedules ----
+
+def schedule_of(cohort_id: int | None) -> dict[int, tuple[int, int]]:
+    """``{module_id: (start week, end week)}``: the cohort's plan, else the catalogue's."""
+    plan = {m.id: (m.week_start, m.week_end) for m in modules()}
+    if cohort_id is not None:
+        for row in db.session.scalars(select(CohortSchedule).where(
+                CohortSchedule.cohort_id == cohort_id)):
+            if row.module_id in plan:
+                plan[row.module_id] = (row.start_week, row.end_week)
+    return plan
+
+
+def save_schedule(cohort: Cohort, weeks: dict[int, tuple[int, int]]) -> None:
+    """Store the cohort's weeks for each module; raise ServiceError on an impossible week."""
+    known = {m.id for m in modules()}
+    for module_id, (start, end) in weeks.items():
+        if module_id not in known:
+            raise ServiceError(_l("Unknown module."))
+        if not (1 <= start <= end <= WEEKS):
+            raise ServiceError(_l("Weeks go from 1 to %(weeks)s and a module cannot end before "
+                                  "it starts.", weeks=WEEKS), f"start-{module_id}")
+    rows = {r.module_id: r for r in db.session.scalars(
+        select(CohortSchedule).where(CohortSchedule.cohort_id == cohort.id))}
+    for module_id, (start, end) in weeks.items():
+        row = rows.get(module_id)
+        if row is None:
+            db.session.add(CohortSchedule(cohort_id=cohort.id, module_id=module_id,
+                                          start_week=start, end_week=end))
+        else:
+            row.start_week, row.end_week = start, end
+    db.session.commit()
+
+
+def due_weeks(plan: dict[int, tuple[int, int]]) -> dict[int, int]:
+    """The week each lesson is due: a module's lessons spread evenly over its weeks."""
+    due, by_module = {}, {}
+    for lesson in lessons():
+        by_module.setdefault(lesson.module_id, []).append(lesson.id)
+    for module_id, ids in by_module.items():
+        start, end = plan.get(module_id, (1, WEEKS))
+        span = end - start + 1
+        for k, lesson_id in enumerate(ids):
+            due[lesson_id] = start + k * span // len(ids)
+    return due
+
+
+def learner_plan(user, limit: int = 8) -> dict | None:
+    """A learner's week: lessons due by now in the modules of this week, and overdue lessons.
+
+    Overdue means not done although its module's last week has passed.
+    """
+    profile = programs.profile_of(user)
+    if profile is None:
+        return None
+    week = programs.week_of(profile.cohort)
+    if week is None and profile.cohort.end_date < today():
+        week = WEEKS + 1  # the course is over: everything not done is overdue
+    plan = schedule_of(profile.cohort_id)
+    done = done_ids(user.id)
+    due = due_weeks(plan)
+    current, overdue = [], []
+    for lesson in ([] if week is None else lessons()):
+        start, end = plan.get(lesson.module_id, (0, 0))
+        if lesson.id in done:
+            continue
+        if end < week:
+            overdue.append(lesson)
+        elif start <= week and due[lesson.id] <= week:
+            current.append(lesson)
+    return {"week": week if week and week <= WEEKS else None, "current": current[:limit],
+            "current_more": max(0, len(current) - limit), "overdue": overdue[:limit],
+            "overdue_more": max(0, len(overdue) - limit)}
+
+
+# ---- what staff see of a cohort ----
+
+def progress_grid(user, cohort: Cohort) -> dict:
+    """Learners × lessons of ``cohort`` in four queries, however big the grid.
+
+    Only learners ``user`` may see are included. Cells: ``done`` is a set of
+    (learner, lesson) pairs; ``best`` maps (learner, lesson) to the best self-check percent.
+    """
+    members = (select(LearnerProfile.user_id)
+               .where(LearnerProfile.cohort_id == cohort.id,
+                      LearnerProfile.user_id.in_(scope.learner_ids(user))))
+    learners = programs.learners_of(cohort)
+    allowed = set(db.session.scalars(members))
+    learners = [l for l in learners if l.id in allowed]
+    done = {(lid, lesson_id) for lid, lesson_id in db.session.execute(
+        select(LessonCompletion.learner_id, LessonCompletion.lesson_id)
+        .where(LessonCompletion.learner_id.in_(members)))}
+    best = {(lid, lesson_id): round(100 * score / total) if total else 0
+            for lid, lesson_id, score, total in db.session.execute(
+                select(SelfCheckAttempt.learner_id, SelfCheckAttempt.lesson_id,
+                       func.max(SelfCheckAttempt.score), func.max(SelfCheckAttempt.total))
+                .where(SelfCheckAttempt.learner_id.in_(members))
+                .group_by(SelfCheckAttempt.learner_id, SelfCheckAttempt.lesson_id))}
+    return {"learners": learners, "lessons": lessons(), "done": done, "best": best}
