@@ -12,14 +12,11 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BUDGET = 14 * 1024
-LINK_RE = re.compile(r'<a [^>]*href="([^"#]+)"')
 ASSET_RE = re.compile(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"')
-SKIP = re.compile(r"lang=|/logout|\.(csv|xlsx|docx|pdf|png|jpg)$|/offline|/download|/export")
 MAX_PAGES = int(os.environ.get("PAGE_WEIGHT_MAX_PAGES", "60"))
 
 
@@ -39,29 +36,17 @@ def measure(client, url):
 
 def crawl(app, username, password):
     """Visit pages reachable from home as ``username``; yield (url, raw, gzip, requests)."""
+    from tests.helpers import crawl as follow_links
+
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     if "csrf_token" not in page:
         raise SystemExit(f"no sign-in form:\n{page[:2000]}")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-    seen, queue = set(), ["/"]
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        status, mimetype, raw, packed, requests, html = measure(client, url)
-        if status != 200 or mimetype != "text/html":
-            continue
+    for url, _response in follow_links(client, "/", MAX_PAGES):
+        _status, _mimetype, raw, packed, requests, _html = measure(client, url)
         yield url, raw, packed, requests
-        for href in LINK_RE.findall(html):
-            target = urljoin(url, href.replace("&amp;", "&"))
-            parsed = urlparse(target)
-            if parsed.netloc or SKIP.search(target) or target.startswith("/static"):
-                continue
-            if target not in seen:
-                queue.append(target)
 
 
 def main():

@@ -26,3 +26,31 @@ def assert_light_page(client, response) -> None:
     html = response.get_data(as_text=True)
     assert not EXTERNAL_RE.search(html), "the page loads something from outside"
     assert "@font-face" not in html
+
+
+LINK_RE = re.compile(r'<a [^>]*href="([^"#]+)"')
+# Pages a crawl does not open: language switches, sign-out and downloads (not pages).
+CRAWL_SKIP = re.compile(r"lang=|/logout|\.(csv|xlsx|docx|pdf|png|jpg)$|/offline|/download|/export")
+
+
+def crawl(client, start: str = "/", max_pages: int = 60):
+    """Visit the HTML pages reachable from ``start`` by links, as the signed-in client; yield
+    ``(url, response)`` for each page that answered 200 (JavaScript off: links only)."""
+    from urllib.parse import urljoin, urlparse
+
+    seen, queue = set(), [start]
+    while queue and len(seen) < max_pages:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        yield url, response
+        for href in LINK_RE.findall(response.get_data(as_text=True)):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            if urlparse(target).netloc or CRAWL_SKIP.search(target) or target.startswith("/static"):
+                continue
+            if target not in seen:
+                queue.append(target)
