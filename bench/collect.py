@@ -2,7 +2,7 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["page_weight", "curriculum", "grading", "portfolio", "earnings", "outcomes"]
+ORDER = ["page_weight", "curriculum", "grading", "portfolio", "earnings", "outcomes", "load"]
 
 if __name__ == "__main__":
     results = ROOT / "bench" / "results"
