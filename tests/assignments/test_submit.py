@@ -212,3 +212,16 @@ def test_trainer_adds_an_assignment_for_their_cohort(client, auth, course):
         cohort=course["cohort_b"].id, title="Sneaky", kind="text", rubric="x | 1"))
     assert other.status_code == 200  # not a choice for this trainer
     assert db.session.scalar(select(Assignment).where(Assignment.title == "Sneaky")) is None
+
+
+def test_pasted_answer_gets_its_words_counted(client, auth, course):
+    course["text"].checks = ["word_count"]
+    db.session.commit()
+    auth.login("learner.a")
+    url = f"/assignments/{course['text'].id}"
+    client.post(url, data=form(text="Hello, my name is Amani and I translate.", action="submit"))
+    sub = db.session.scalars(select(Submission)).one()
+    assert sub.checks_status == "done"
+    assert sub.checks[0]["code"] == "word_count" and sub.checks[0]["ok"] is False
+    html = client.get(url).get_data(as_text=True)
+    assert "Words: 8" in html

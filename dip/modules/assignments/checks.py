@@ -53,6 +53,14 @@ def check_docx(data: bytes, wanted: list[str]) -> list[dict]:
     return out
 
 
+def check_text(text: str, wanted: list[str]) -> list[dict]:
+    """The word count of a pasted answer (cheap, so it is done as the answer arrives)."""
+    if "word_count" not in wanted:
+        return []
+    words = len(text.split())
+    return [_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS)]
+
+
 def check_xlsx(data: bytes, wanted: list[str]) -> list[dict]:
     """Formulas used, error values and a header row in a workbook."""
     import openpyxl

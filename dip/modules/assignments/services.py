@@ -20,6 +20,7 @@ from dip.core.clock import utcnow
 from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.curriculum.content import front_matter
+from dip.modules.assignments.checks import check_text
 from dip.modules.assignments.models import FILE_KINDS, KINDS, Assignment, Draft, Submission
 from dip.modules.assignments.completion import (  # noqa: F401 - the contract other features import
     completed_learner_ids, completion_status,
@@ -226,6 +227,8 @@ def submit(assignment: Assignment, learner_id: int, text: str | None = None,
         if not text:
             raise ServiceError(_l("Write your answer before you send it."), "text")
         sub.text = text[:MAX_TEXT]
+        if assignment.checks:
+            sub.checks, sub.checks_status = check_text(sub.text, assignment.checks), "done"
     elif assignment.kind == "link":
         link = (link or "").strip()
         if not re.match(r"^https?://[^\s/]+\.[^\s]+$", link) or len(link) > 500:
