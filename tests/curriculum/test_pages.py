@@ -30,6 +30,7 @@ def test_an_empty_or_forged_self_check_is_not_counted(client, auth, world, synce
     auth.login("learner.a")
     client.post("/learn/alpha/first/check", data=form())
     client.post("/learn/alpha/first/check", data=form(q0="9", q1="x"))
+    assert client.post("/learn/alpha/first/check", data=form(q0="¹", q1="٢")).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(SelfCheckAttempt)) == 0
     client.post("/learn/alpha/first/check", data=form(q0="9", q1="x", q2="0"))
     attempt = db.session.scalar(select(SelfCheckAttempt))

@@ -84,7 +84,9 @@ def grade(learner_id: int, lesson: Lesson, lang: str, answers: dict) -> SelfChec
     chosen = []
     for n, question in enumerate(questions):
         value = str(answers.get(str(n), answers.get(n, "")))
-        choice = int(value) if value.isdigit() and int(value) < len(question["options"]) else None
+        # isdigit() accepts "¹" and other digits int() refuses: compare with the real options.
+        options = {str(i): i for i in range(len(question["options"]))}
+        choice = options.get(value)
         chosen.append(choice)
     if all(c is None for c in chosen):
         raise ServiceError(_l("Choose an answer for at least one question."))
