@@ -19,6 +19,7 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-password")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 LINK_RE = re.compile(r'href="(/[^"#?]*)"')
 RADIO_RE = re.compile(r'type="radio" name="([^"]+)" value="([^"]+)"')
+POINTS_RE = re.compile(r'name="(points-\d+)" min="0" max="(\d+)"')
 
 
 class Person(HttpUser):
@@ -102,14 +103,15 @@ class Learner(Person):
         if draft is None and html:
             self.post("/proposals/new", "proposal-new", {
                 "job_title": "Translate a short leaflet from English to French",
-                "client_brief": "We need a careful translation of a two-page health leaflet.",
-                "budget": "40 USD", "deadline": "", "body": "Hello, I can translate your leaflet."})
+                "client_description": "We need a careful translation of a two-page health "
+                                      "leaflet for a clinic. Deadline: next week.",
+                "budget_amount": "40", "budget_currency": "USD", "deadline": ""})
             return
         if draft:
             self.page(draft, "proposal")
             words = " ".join(random.choice(["I", "will", "translate", "your", "leaflet",
                                             "carefully", "by", "Friday", "."]) for _ in range(60))
-            self.post(draft, "proposal-save", {"body": "Hello, " + words, "action": "save"})
+            self.post(draft, "proposal-save", {"body": "Hello, " + words})
 
     @task(2)
     def assignment_draft(self):
@@ -119,6 +121,16 @@ class Learner(Person):
             self.page(assignment, "assignment")
             self.post(assignment + "/draft", "assignment-draft",
                       {"text": "My answer, being written: " + secrets.token_hex(20)})
+
+    @task(1)
+    def submit_assignment(self):
+        self.page("/assignments/", "assignments")
+        assignment = self.pick("assignments", r"^/assignments/\d+$")
+        if assignment:
+            html = self.page(assignment, "assignment")
+            if 'name="text"' in html and 'type="file"' not in html:
+                self.post(assignment, "assignment-submit", {
+                    "text": "Dear client, here is my work. " * 20, "action": "submit"})
 
 
 class Trainer(Person):
@@ -130,7 +142,12 @@ class Trainer(Person):
         self.page("/grading/", "grading-queue")
         item = self.pick("grading-queue", r"^/grading/\d+$")
         if item:
-            self.page(item, "grade")
+            html = self.page(item, "grade")
+            points = {name: str(random.randint(int(top) // 2, int(top)))
+                      for name, top in POINTS_RE.findall(html)}
+            if points:
+                self.post(item, "grade-save", {**points, "action": "grade",
+                                               "feedback": "Good work; check your spelling."})
 
     @task(1)
     def progress(self):

@@ -191,10 +191,13 @@ def restore_command(archive, yes):
 @dip_cli.command("purge-tokens")
 @click.option("--days", default=7, show_default=True)
 def purge_tokens(days):
-    """Delete one-time form tokens older than DAYS."""
+    """Delete one-time form tokens older than DAYS, and forms kept after a session ended
+    that nobody came back for (after a week)."""
+    from dip.core import parked
     from dip.core.once import purge
 
     click.echo(f"{purge(days)} tokens deleted.")
+    click.echo(f"{parked.purge()} kept forms deleted.")
 
 
 def init_app(app: Flask) -> None:

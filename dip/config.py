@@ -57,7 +57,10 @@ def load(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SESSION_IDLE_MINUTES": idle,
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
-        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle),
+        # The cookie's signature outlives the idle limit so an expired session still names its
+        # user (dip/core/parked.py keeps what they were sending); dip/core/web.py ends the
+        # session itself after SESSION_IDLE_MINUTES, and the cookie is a browser-session one.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_MAX_HOURS", 12)),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

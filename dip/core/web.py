@@ -17,7 +17,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from dip.core import access, clock, logs, pages
+from dip.core import access, clock, logs, pages, parked
 from dip.core.once import FIELD, new_token
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "sw": "Kiswahili", "ar": "العربية"}
@@ -75,7 +75,6 @@ def init_app(app: Flask) -> None:
                 return _expire_session()
             session.setdefault("began", now)
             session["seen"] = now
-            session.permanent = True
         return access.check_request()
 
     @app.after_request
@@ -145,9 +144,17 @@ def fresh_session() -> None:
 
 
 def _expire_session():
-    """End an idle (or too old) session and send the person to sign in again."""
+    """End an idle (or too old) session and send the person to sign in again, keeping for
+    them whatever they were sending at that moment."""
+    kept = None
+    if request.method == "POST" and request.endpoint != "accounts.logout":
+        kept = parked.park(current_user.id, request.path, request.form)
     fresh_session()
-    flash(_("Your session ended after a time without activity. Please sign in again."), "info")
+    if kept is not None:
+        flash(_("Your session ended after a time without activity. What you were sending is "
+                "kept: sign in again to find it."), "info")
+    else:
+        flash(_("Your session ended after a time without activity. Please sign in again."), "info")
     return redirect(url_for("accounts.login"))
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from datetime import timedelta
 
-from dip.core import clock, pages, scope
+from dip.core import clock, pages, parked, scope
 from dip.core.access import MANAGERS, STAFF, Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
@@ -81,6 +81,8 @@ def login():
             login_user(user, remember=False)
             if user.must_change_password:
                 return redirect(url_for("accounts.change_password"))
+            if parked.waiting(user.id):
+                return redirect(url_for("accounts.kept"))
             return redirect(_local_next() or url_for("home.index"))
         if wait:
             flash(_wait_message(wait), "error")
@@ -90,6 +92,31 @@ def login():
             status = 401
         form.password.data = ""
     return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/kept")
+@roles(*Role)
+def kept():
+    """What this person was sending when their session ended, to send again or let go."""
+    waiting = parked.waiting(current_user.id)
+    if not waiting:
+        return redirect(url_for("home.index"))
+    return render_template("accounts/kept.html", waiting=waiting)
+
+
+@bp.route("/kept/<int:parked_id>", methods=["POST"])
+@roles(*Role)
+def resend(parked_id: int):
+    """Send a kept form again, as it was (or as just corrected), to where it was going."""
+    found = parked.take(current_user.id, parked_id)
+    if found is None:
+        abort(404)
+    if request.form.get("discard"):
+        flash(_("The kept text was deleted."), "info")
+        return redirect(url_for("accounts.kept"))
+    # 307 makes the browser send this same form (fresh CSRF and one-time tokens) to the page
+    # that could not take it when the session had ended.
+    return redirect(found.path, code=307)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,0 +1,283 @@
+"""Monthly income in USD: computed from entries and rates, in full or for just the months a change touched.
+
+Both paths go through ``_compute``, so an incremental recompute gives exactly the rows a
+full one would (tests/earnings/test_recompute.py checks it with Hypothesis). An entry
+whose currency has no rate for its month is left out, never converted at a guessed rate.
+"""
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from dip.core.clock import today, utcnow
+from dip.extensions import db
+from dip.modules.earnings.models import EarningEntry, ExchangeRate, MonthlyIncome
+from dip.modules.earnings.services import (
+    CENT, _as_date, _entry_month, _next_month, missing_rates_of,
+)
+from dip.modules.programs.models import Cohort, LearnerProfile
+
+CHUNK = 500
+FOLLOW_UP_DAYS = 60
+
+
+def _rates() -> dict[tuple[str, date], Decimal]:
+    """Every rate, by (currency, month); the table is small (currencies × months)."""
+    return {(c, _as_date(m)): Decimal(r) for c, m, r in db.session.execute(
+        select(ExchangeRate.currency, ExchangeRate.month, ExchangeRate.rate_to_usd))}
+
+
+def _compute(*where) -> dict[tuple[int, date], tuple[Decimal, int]]:
+    """(learner, month) -> (total in USD, entries counted) for live entries matching ``where``."""
+    month = _entry_month()
+    query = (select(EarningEntry.learner_id, month, EarningEntry.currency,
+                    func.sum(EarningEntry.amount), func.count())
+             .where(EarningEntry.deleted_at.is_(None), *where)
+             .group_by(EarningEntry.learner_id, month, EarningEntry.currency))
+    rates = _rates()
+    totals: dict[tuple[int, date], list] = {}
+    months: dict = {}  # a few dozen distinct months among hundreds of thousands of rows
+    # Through the connection (Core): the ORM's row machinery costs seconds on a full recompute.
+    for learner_id, raw_month, currency, amount, count in db.session.connection().execute(query):
+        month = months.get(raw_month)
+        if month is None:
+            month = months[raw_month] = _as_date(raw_month)
+        key = (learner_id, month)
+        rate = Decimal(1) if currency == "USD" else rates.get((currency, key[1]))
+        if rate is None:
+            continue  # waiting for a rate
+        # Sums of cents come back exact from PostgreSQL; SQLite adds floats, so round to cents.
+        total = totals.get(key)
+        if total is None:
+            total = totals[key] = [Decimal(0), 0]
+        total[0] += amount.quantize(CENT) * rate
+        total[1] += count
+    return {k: (v[0].quantize(CENT, ROUND_HALF_UP), v[1]) for k, v in totals.items()}
+
+
+def _learners_of_site(site_id: int):
+    return (select(LearnerProfile.user_id).join(Cohort, Cohort.id == LearnerProfile.cohort_id)
+            .where(Cohort.site_id == site_id))
+
+
+def recompute_all(site_id: int | None = None, month: date | None = None) -> int:
+    """Rebuild the monthly income of a site's learners (or everyone), for one month or all; rows written."""
+    where, gone = [], []
+    if site_id is not None:
+        where.append(EarningEntry.learner_id.in_(_learners_of_site(site_id)))
+        gone.append(MonthlyIncome.learner_id.in_(_learners_of_site(site_id)))
+    if month is not None:
+        month = month.replace(day=1)
+        where += [EarningEntry.earned_on >= month, EarningEntry.earned_on < _next_month(month)]
+        gone.append(MonthlyIncome.month == month)
+    computed = _compute(*where)
+    now = utcnow()
+    db.session.execute(delete(MonthlyIncome).where(*gone))
+    _write(computed, now)
+    db.session.commit()
+    return len(computed)
+
+
+def _write(computed: dict, now) -> None:
+    """Insert the computed rows in the session's transaction, fast: COPY on PostgreSQL, Core
+    ``executemany`` on SQLite (the ORM's bulk insert costs seconds per hundred thousand rows)."""
+    connection = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(
+                "COPY monthly_income (learner_id, month, total_usd, entry_count, computed_at) "
+                "FROM STDIN") as copy:
+            for (lid, month), (total, count) in computed.items():
+                copy.write_row((lid, month, total, count, now))
+        return
+    rows = [{"learner_id": lid, "month": m, "total_usd": total, "entry_count": count,
+             "computed_at": now} for (lid, m), (total, count) in computed.items()]
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(MonthlyIncome.__table__), rows[start:start + 5000])
+
+
+def recompute(pairs) -> int:
+    """Recompute the given (learner id, month) pairs only; return how many rows changed.
+
+    Two jobs may race on the same new month; the loser retries once on the other's result.
+    """
+    wanted = sorted({(int(lid), _as_date(m).replace(day=1)) for lid, m in pairs})
+    changed = 0
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        for attempt in (1, 2):
+            try:
+                changed += _recompute_chunk(chunk)
+                break
+            except IntegrityError:
+                db.session.rollback()
+                if attempt == 2:
+                    raise
+    return changed
+
+
+def _recompute_chunk(chunk: list[tuple[int, date]]) -> int:
+    by_month: dict[date, list[int]] = defaultdict(list)
+    for lid, month in chunk:
+        by_month[month].append(lid)
+    span = [and_(EarningEntry.earned_on >= m, EarningEntry.earned_on < _next_month(m),
+                 EarningEntry.learner_id.in_(ids)) for m, ids in by_month.items()]
+    computed = _compute(or_(*span))
+    existing = {(r.learner_id, _as_date(r.month)): r for r in db.session.scalars(
+        select(MonthlyIncome).where(or_(*[and_(MonthlyIncome.month == m,
+                                               MonthlyIncome.learner_id.in_(ids))
+                                          for m, ids in by_month.items()])))}
+    changed, now = 0, utcnow()
+    for key in chunk:
+        row, fresh = existing.get(key), computed.get(key)
+        if fresh is None:
+            if row is not None:
+                db.session.delete(row)
+                changed += 1
+            continue
+        if row is None:
+            db.session.add(MonthlyIncome(learner_id=key[0], month=key[1], total_usd=fresh[0],
+                                         entry_count=fresh[1], computed_at=now))
+            changed += 1
+        elif (Decimal(row.total_usd).quantize(CENT), row.entry_count) != fresh:
+            row.total_usd, row.entry_count, row.computed_at = fresh[0], fresh[1], now
+            changed += 1
+    db.session.commit()
+    return changed
+
+
+def table(learner_ids=None) -> dict[tuple[int, date], tuple[Decimal, int]]:
+    """The stored monthly income rows as a dict (for tests and checks)."""
+    query = select(MonthlyIncome)
+    if learner_ids is not None:
+        query = query.where(MonthlyIncome.learner_id.in_(learner_ids))
+    return {(r.learner_id, _as_date(r.month)): (Decimal(r.total_usd).quantize(CENT), r.entry_count)
+            for r in db.session.scalars(query)}
+
+
+# ---- what the pages show ----
+
+def add_months(month: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``month`` (``n`` may be negative)."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def learner_summary(learner_id: int, on: date | None = None) -> dict:
+    """Baseline, this month, the last 12 months (oldest first), total earned and what waits for a rate."""
+    on = on or today()
+    this_month = on.replace(day=1)
+    months = [add_months(this_month, -i) for i in range(11, -1, -1)]
+    found = {_as_date(m): Decimal(t) for m, t in db.session.execute(
+        select(MonthlyIncome.month, MonthlyIncome.total_usd).where(
+            MonthlyIncome.learner_id == learner_id, MonthlyIncome.month >= months[0]))}
+    total = db.session.scalar(select(func.sum(MonthlyIncome.total_usd)).where(
+        MonthlyIncome.learner_id == learner_id))
+    profile = db.session.get(LearnerProfile, learner_id)
+    series = [(m, found.get(m, Decimal("0.00"))) for m in months]
+    return {
+        "baseline": Decimal(profile.baseline_income_usd if profile else 0).quantize(CENT),
+        "this_month": found.get(this_month, Decimal("0.00")),
+        "series": series,
+        "total": Decimal(total or 0).quantize(CENT),
+        "waiting": missing_rates_of(learner_id),
+        "chart": bar_chart(series),
+    }
+
+
+def bar_chart(series, width: int = 600, height: int = 160) -> dict | None:
+    """Bars for (month, USD) pairs, drawn as SVG presentation data; None if nothing was earned."""
+    top = max((v for _m, v in series), default=Decimal(0))
+    low = min((v for _m, v in series), default=Decimal(0))
+    if top <= 0 and low >= 0:
+        return None
+    pad_x, pad_top, pad_bottom = 44, 10, 22
+    plot_h = height - pad_top - pad_bottom
+    span = (top if top > 0 else Decimal(0)) - (low if low < 0 else Decimal(0))
+    zero_y = pad_top + (float(top / span) * plot_h if top > 0 else 0)
+    slot = (width - pad_x - 4) / len(series)
+    bars = []
+    for i, (month, value) in enumerate(series):
+        h = float(abs(value) / span) * plot_h if span else 0
+        y = zero_y - h if value >= 0 else zero_y
+        bars.append({"x": round(pad_x + i * slot + slot * 0.15), "y": round(y), "w": round(slot * 0.7),
+                     "h": max(round(h), 1 if value else 0), "label": month.strftime("%m"),
+                     "cx": round(pad_x + i * slot + slot / 2), "negative": value < 0})
+    return {"width": width, "height": height, "bars": bars, "zero_y": round(zero_y),
+            "top": f"{top:.0f}", "label_y": height - 6}
+
+
+def three_month_average(learner_ids, on: date | None = None) -> dict[int, Decimal]:
+    """The average income of the last three complete months (a month with nothing counts as 0)."""
+    this_month = (on or today()).replace(day=1)
+    first = add_months(this_month, -3)
+    rows = db.session.execute(
+        select(MonthlyIncome.learner_id, func.sum(MonthlyIncome.total_usd))
+        .where(MonthlyIncome.learner_id.in_(learner_ids), MonthlyIncome.month >= first,
+               MonthlyIncome.month < this_month).group_by(MonthlyIncome.learner_id))
+    return {lid: (Decimal(total or 0) / 3).quantize(CENT, ROUND_HALF_UP) for lid, total in rows}
+
+
+def cohort_income(cohort, on: date | None = None) -> dict:
+    """Each learner's 3-month average against baseline, months with earnings, last earning date,
+    and the graduates (cohort ended) with no earnings in the last 60 days. Four queries."""
+    from dip.modules.accounts.models import User
+
+    on = on or today()
+    learners = db.session.execute(
+        select(User.id, User.display_name, LearnerProfile.baseline_income_usd)
+        .join(LearnerProfile, LearnerProfile.user_id == User.id)
+        .where(LearnerProfile.cohort_id == cohort.id, User.active)
+        .order_by(User.display_name)).all()
+    ids = [lid for lid, _n, _b in learners]
+    averages = three_month_average(ids, on)
+    months = dict(db.session.execute(
+        select(MonthlyIncome.learner_id, func.count())
+        .where(MonthlyIncome.learner_id.in_(ids), MonthlyIncome.total_usd > 0)
+        .group_by(MonthlyIncome.learner_id)).all())
+    last = {lid: _as_date(d) for lid, d in db.session.execute(
+        select(EarningEntry.learner_id, func.max(EarningEntry.earned_on))
+        .where(EarningEntry.learner_id.in_(ids), EarningEntry.amount > 0,
+               EarningEntry.deleted_at.is_(None)).group_by(EarningEntry.learner_id))}
+    rows = []
+    for lid, name, baseline in learners:
+        avg = averages.get(lid, Decimal("0.00"))
+        baseline = Decimal(baseline or 0).quantize(CENT)
+        rows.append({"id": lid, "name": name, "baseline": baseline, "average": avg,
+                     "change": avg - baseline, "raised": avg > baseline,
+                     "months": months.get(lid, 0), "last": last.get(lid)})
+    graduated = cohort.end_date < on
+    cutoff = on - timedelta(days=FOLLOW_UP_DAYS)
+    follow_up = [r for r in rows if graduated and (r["last"] is None or r["last"] < cutoff)]
+    return {"rows": rows, "follow_up": follow_up, "graduated": graduated, "cutoff": cutoff,
+            "raised": sum(r["raised"] for r in rows)}
+
+
+def site_totals(site_ids, months: int = 12, on: date | None = None) -> dict[int, list]:
+    """Per site: (month, total USD, learners who earned) for the last ``months`` months, oldest first."""
+    this_month = (on or today()).replace(day=1)
+    span = [add_months(this_month, -i) for i in range(months - 1, -1, -1)]
+    query = (select(Cohort.site_id, MonthlyIncome.month, func.sum(MonthlyIncome.total_usd),
+                    func.sum(case((MonthlyIncome.total_usd > 0, 1), else_=0)))
+             .join(LearnerProfile, LearnerProfile.user_id == MonthlyIncome.learner_id)
+             .join(Cohort, Cohort.id == LearnerProfile.cohort_id)
+             .where(Cohort.site_id.in_(site_ids), MonthlyIncome.month >= span[0])
+             .group_by(Cohort.site_id, MonthlyIncome.month))
+    found = {(sid, _as_date(m)): (Decimal(t).quantize(CENT), int(n or 0))
+             for sid, m, t, n in db.session.execute(query)}
+    return {sid: [(m, *found.get((sid, m), (Decimal("0.00"), 0))) for m in span]
+            for sid in site_ids}
+
+
+# ---- the contract other features read ----
+
+def recent_earners(learner_ids, first: date, last: date) -> set[int]:
+    """Learners among ``learner_ids`` (ids or a select) with a live positive entry in [first, last].
+
+    Deleted entries do not count, whatever their amount (outcomes' "self-employed").
+    """
+    return set(db.session.scalars(select(EarningEntry.learner_id).distinct().where(
+        EarningEntry.learner_id.in_(learner_ids), EarningEntry.deleted_at.is_(None),
+        EarningEntry.amount > 0, EarningEntry.earned_on >= first, EarningEntry.earned_on <= last)))
