@@ -116,6 +116,18 @@ def generate(learners: int, months: int = 24, seed: int = 7, recompute: bool = T
         total += len(entries)
     for start in range(0, len(profiles), CHUNK):
         db.session.execute(insert(LearnerProfile), profiles[start:start + CHUNK])
+    # Endline answers from about 70% of the learners whose cohort has ended.
+    from dip.modules.outcomes.models import SurveyResponse
+
+    ended = {c.id for c in cohorts if c.end_date <= today()}
+    surveys = [{"learner_id": p["user_id"], "kind": "endline",
+                "daily_use": rnd.choice(["daily", "daily", "weekly", "rarely"]),
+                "confidence": rnd.randint(1, 5),
+                "integrated": rnd.choice(["yes", "yes", "yes", "somewhat", "no"]),
+                "self_employed": rnd.random() < 0.6, "income_change": "higher"}
+               for p in profiles if p["cohort_id"] in ended and rnd.random() < 0.7]
+    for start in range(0, len(surveys), CHUNK):
+        db.session.execute(insert(SurveyResponse), surveys[start:start + CHUNK])
     db.session.execute(insert(ExchangeRate), [
         {"currency": cur, "month": m, "rate_to_usd": (1 / rate).quantize(Decimal("1e-12"))}
         for _n, _c, cur, _tz, rate in SITES for m in span])
@@ -126,7 +138,7 @@ def generate(learners: int, months: int = 24, seed: int = 7, recompute: bool = T
 
         rows = recompute_all()
     return {"learners": len(learner_ids), "entries": total, "cohorts": cohort_count,
-            "months": months, "income_rows": rows}
+            "months": months, "income_rows": rows, "surveys": len(surveys), "sites": len(sites)}
 
 
 def main() -> None:

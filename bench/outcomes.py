@@ -4,119 +4,22 @@
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_outcomes \
         .venv/bin/python bench/outcomes.py            # and PostgreSQL
 
-Writes bench/results/outcomes.md. Uses bench/dataset.py (the earnings helper's generator) when
-it exists; otherwise generates sites, cohorts, learners, MonthlyIncome rows and endline surveys
-with bulk inserts. Where the assignments or earnings features are not in the tree yet, the same
-stand-ins as tests/outcomes use are installed (one query each, as the real contracts cost).
+Writes bench/results/outcomes.md. The dataset is bench/dataset.py's (the one the earnings and
+load benchmarks use), with its earnings entries, monthly income and endline answers.
 """
 import gzip
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
-SITES = ["Dzaleka", "Kakuma", "Azraq", "Nakivale"]
-PER_COHORT = 40
-PASSWORD = "bench-password"
-
-
-def _stand_ins(db):
-    """Install stand-ins for contracts of features not in the tree; return labels of those used."""
-    from sqlalchemy import select
-
-    from dip.modules.outcomes import indicators as ind
-    from dip.modules.programs.models import LearnerProfile
-
-    used = []
-    try:
-        from dip.modules.earnings.models import MonthlyIncome
-    except ImportError:
-        from tests.outcomes.conftest import StandInMonthlyIncome, _registry
-
-        _registry.metadata.create_all(db.engine)
-        MonthlyIncome = StandInMonthlyIncome
-        ind._monthly_income = lambda: StandInMonthlyIncome
-        used.append("MonthlyIncome (earnings feature absent: stand-in table)")
-    try:
-        from dip.modules.assignments.services import completed_learner_ids  # noqa: F401
-    except ImportError:
-        def completed(cohort_ids):
-            return set(db.session.scalars(select(LearnerProfile.user_id).where(
-                LearnerProfile.cohort_id.in_(cohort_ids), LearnerProfile.user_id % 5 != 0)))
-
-        ind._completed_ids = completed
-        used.append("completed_learner_ids (assignments feature absent: one-query stand-in)")
-    return MonthlyIncome, used
-
-
-def generate(db, MonthlyIncome):
-    """Bulk-insert sites, cohorts, LEARNERS learners, a year of income and endline surveys."""
-    from sqlalchemy import insert
-    from werkzeug.security import generate_password_hash
-
-    from dip.modules.accounts.models import User
-    from dip.modules.outcomes.models import SurveyResponse
-    from dip.modules.programs.models import Cohort, LearnerProfile, Site, SiteGrant
-    from dip.modules.programs.services import add_months
-
-    rnd = random.Random(7)
-    hashed = generate_password_hash(PASSWORD)
-    sites = [Site(name=n, country=c, currency=cur, timezone=tz) for n, c, cur, tz in zip(
-        SITES, ["MW", "KE", "JO", "UG"], ["MWK", "KES", "JOD", "UGX"],
-        ["Africa/Blantyre", "Africa/Nairobi", "Asia/Amman", "Africa/Kampala"])]
-    db.session.add_all(sites)
-    db.session.flush()
-    cohort_count = LEARNERS // PER_COHORT
-    cohorts = []
-    for i in range(cohort_count):
-        start = add_months(date(2024, 1, 8), (i // len(SITES)) % 30)
-        cohorts.append(Cohort(site_id=sites[i % len(SITES)].id, name=f"C{i:04d}", start_date=start,
-                              end_date=add_months(start, 6)))
-    db.session.add_all(cohorts)
-    reviewer = User(username="reviewer", display_name="Reviewer", password_hash=hashed,
-                    role="reviewer", must_change_password=False)
-    db.session.add(reviewer)
-    db.session.flush()
-    db.session.execute(insert(SiteGrant), [{"user_id": reviewer.id, "site_id": s.id} for s in sites])
-    users = [{"username": f"l{i:05d}", "display_name": f"Learner {i}", "password_hash": hashed,
-              "role": "learner", "must_change_password": False, "language": "en", "active": True,
-              "session_token": f"t{i}"} for i in range(LEARNERS)]
-    db.session.execute(insert(User), users)
-    ids = list(db.session.scalars(db.select(User.id).where(User.role == "learner").order_by(User.id)))
-    profiles, incomes, surveys = [], [], []
-    for n, user_id in enumerate(ids):
-        cohort = cohorts[n % cohort_count]
-        profiles.append({
-            "user_id": user_id, "cohort_id": cohort.id, "code": f"L-{n:06d}",
-            "enrolled_on": cohort.start_date, "baseline_income_usd": Decimal(rnd.choice([0, 0, 0, 20, 50])),
-            "gender": rnd.choice(["female", "male", "female", "other"]),
-            "age_band": rnd.choice(["18-24", "25-34", "35-44", "45+"]),
-            "country_of_origin": rnd.choice(["CD", "BI", "RW", "SO", "SS", "SD", "ET", "SY"])})
-        month = add_months(cohort.start_date.replace(day=1), 2)
-        for _ in range(12):
-            if rnd.random() < 0.6:
-                incomes.append({"learner_id": user_id, "month": month,
-                                "total_usd": Decimal(rnd.randint(5, 900)), "entry_count": rnd.randint(1, 6)})
-            month = add_months(month, 1)
-        if rnd.random() < 0.7:
-            surveys.append({"learner_id": user_id, "kind": "endline",
-                            "daily_use": rnd.choice(["daily", "daily", "weekly", "rarely"]),
-                            "confidence": rnd.randint(1, 5), "integrated": rnd.choice(["yes", "yes", "somewhat", "no"]),
-                            "self_employed": rnd.random() < 0.5, "income_change": "higher"})
-    db.session.execute(insert(LearnerProfile), profiles)
-    db.session.execute(insert(MonthlyIncome), incomes)
-    db.session.execute(insert(SurveyResponse), surveys)
-    db.session.commit()
-    return sites, len(incomes)
+from bench.dataset import PASSWORD  # noqa: E402
 
 
 def measure(url: str, tmp: str) -> list[str]:
@@ -125,6 +28,7 @@ def measure(url: str, tmp: str) -> list[str]:
     from flask_migrate import upgrade
     from sqlalchemy import event, text
 
+    from bench.dataset import generate
     from dip import create_app
     from dip.extensions import db
 
@@ -136,11 +40,10 @@ def measure(url: str, tmp: str) -> list[str]:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade(revision="heads")
-        MonthlyIncome, stand_ins = _stand_ins(db)
         started = time.perf_counter()
-        sites, income_rows = generate(db, MonthlyIncome)
+        data = generate(LEARNERS)
         generated = time.perf_counter() - started
-        site_ids = [s.id for s in sites]
+        site_ids = list(db.session.scalars(text("SELECT id FROM sites ORDER BY id")))
         first_cohort = db.session.scalar(text("SELECT min(id) FROM cohorts WHERE site_id=:s"),
                                          {"s": site_ids[0]})
         queries = []
@@ -149,7 +52,7 @@ def measure(url: str, tmp: str) -> list[str]:
     client.post("/login", data={"username": "reviewer", "password": PASSWORD})
     pages = [
         ("whole program, last 12 months", "/outcomes/"),
-        ("one site (2,500 learners), last 12 months", f"/outcomes/?scope=s{site_ids[0]}"),
+        ("one site (a quarter of the learners), last 12 months", f"/outcomes/?scope=s{site_ids[0]}"),
         ("one site, 2024-01-01..2026-06-30",
          f"/outcomes/?scope=s{site_ids[0]}&start=2024-01-01&end=2026-06-30"),
         ("one cohort (40 learners) beside the previous", f"/outcomes/?scope=c{first_cohort + 8}"),
@@ -174,16 +77,15 @@ def measure(url: str, tmp: str) -> list[str]:
     lines = [
         f"### {engine}",
         "",
-        f"{LEARNERS:,} learners in {LEARNERS // PER_COHORT} cohorts at {len(SITES)} sites, "
-        f"{income_rows:,} MonthlyIncome rows, endline answers from ~70% (bulk inserts, "
-        f"{generated:.1f} s).",
+        f"The dataset of `bench/dataset.py`: {data['learners']:,} learners in "
+        f"{data['cohorts']} cohorts at {data['sites']} sites, {data['entries']:,} earnings "
+        f"entries, {data['income_rows']:,} MonthlyIncome rows, {data['surveys']:,} endline "
+        f"answers (generated and recomputed in {generated:.0f} s).",
         "",
         "| page | median ms | min ms | max ms | queries | HTML bytes | gzip bytes |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ] + [f"| {label} (`{path}`) | {med:.0f} | {lo:.0f} | {hi:.0f} | {q} | {raw:,} | {gz:,} |"
          for label, path, med, lo, hi, q, raw, gz in rows]
-    if stand_ins:
-        lines += ["", "Stand-ins used: " + "; ".join(stand_ins) + "."]
     return lines + [""]
 
 

@@ -1,18 +1,17 @@
-"""A hand-made dataset whose indicators are known exactly, and stand-ins for other features.
+"""A hand-made dataset whose indicators are known exactly.
 
-Completion comes from the assignments feature and monthly income from the earnings feature;
-the tests fix those contracts' answers (``completed_learner_ids`` and ``MonthlyIncome`` rows)
-so the expected figures below follow from the definitions by hand.
+Completion comes from the assignments feature and income from the earnings feature; the tests
+fix completion (``completed_learner_ids``) and write earnings entries with their
+``MonthlyIncome`` rows, so the expected figures below follow from the definitions by hand.
 """
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Numeric
-from sqlalchemy.orm import Mapped, mapped_column, registry
 
 from dip.core.access import Role
 from dip.extensions import db
+from dip.modules.earnings.models import EarningEntry, MonthlyIncome
 from dip.modules.outcomes import indicators as ind
 from dip.modules.outcomes.indicators import Window
 from dip.modules.outcomes.services import save_survey
@@ -20,47 +19,18 @@ from dip.modules.programs.services import create_cohort, enrol
 
 TODAY = date(2026, 11, 28)
 WINDOW = Window(date(2026, 1, 1), date(2026, 8, 31))
-_registry = registry()
-
-
-@_registry.mapped
-class StandInMonthlyIncome:
-    """The earnings feature's MonthlyIncome contract, for when that feature is not there."""
-
-    __tablename__ = "test_outcomes_monthly_income"
-
-    learner_id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(primary_key=True)
-    total_usd: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    entry_count: Mapped[int] = mapped_column(default=1)
-
-
-@_registry.mapped
-class StandInEarningEntry:
-    """The earnings feature's dated entries, reduced to what self-employment reads."""
-
-    __tablename__ = "test_outcomes_earning_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int]
-    earned_on: Mapped[date]
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
 
 
 @pytest.fixture
 def income(app, monkeypatch):
-    """The MonthlyIncome model the indicators read (the real one if the earnings feature exists)."""
-    try:
-        from dip.modules.earnings.models import MonthlyIncome
-    except ImportError:
-        _registry.metadata.create_all(db.engine)
-        MonthlyIncome = StandInMonthlyIncome
-        monkeypatch.setattr(ind, "_monthly_income", lambda: StandInMonthlyIncome)
-    # The dataset states self-employment through monthly income, not dated entries.
-    monkeypatch.setattr(ind, "dated_entries", lambda: None)
+    """Add a learner's income for a month: one US-dollar entry on the 15th and its MonthlyIncome
+    row (what the earnings recompute makes of it)."""
     monkeypatch.setattr(ind, "today", lambda: TODAY)
 
     def add(learner, month: date, usd: str):
+        db.session.add(EarningEntry(learner_id=learner.id, earned_on=month.replace(day=15),
+                                    amount=Decimal(usd), currency="USD",
+                                    natural_key=f"test:{month.isoformat()}"))
         db.session.add(MonthlyIncome(learner_id=learner.id, month=month, total_usd=Decimal(usd),
                                      entry_count=1))
 

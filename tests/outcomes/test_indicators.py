@@ -142,33 +142,23 @@ def test_threshold_is_a_setting(dataset, threshold, hidden):
     assert dict(report.groups["gender"])["male"]["completion"].suppressed is hidden
 
 
-def test_missing_sources_give_no_data(dataset, monkeypatch):
-    monkeypatch.setattr(ind, "_completed_ids", lambda ids: None)
-    monkeypatch.setattr(ind, "_monthly_income", lambda: None)
-    report = ind.report(dataset["admin"], Scope(cohort_id=dataset["cohort"].id), WINDOW, 5)
-    h = report.headline
-    assert h["completion"].no_data and h["raised_income"].no_data and h["earnings"].no_data
-    assert set(report.missing) == {"completion", "raised_income", "earnings"}
-    # Self-employment still counts those who say so in the endline survey.
-    assert (h["self_employed"].num, h["self_employed"].den) == (2, 10)
-    assert ind.monthly_series(dataset["admin"], Scope(), WINDOW, 5) == []
-
-
-def test_self_employment_reads_dated_entries_when_there_are_some(dataset, monkeypatch):
-    from tests.outcomes.conftest import StandInEarningEntry, _registry
-
+def test_self_employment_counts_live_entries_of_the_last_90_days(dataset):
     from dip.extensions import db
+    from dip.modules.earnings import services as earnings
+    from dip.modules.earnings.models import EarningEntry
 
-    _registry.metadata.create_all(db.engine)
-    monkeypatch.setattr(ind, "dated_entries", lambda: (
-        StandInEarningEntry.learner_id, StandInEarningEntry.earned_on, StandInEarningEntry.amount))
-    first, fourth = dataset["learners"][0], dataset["learners"][3]
-    db.session.add_all([
-        StandInEarningEntry(learner_id=first.id, earned_on=date(2026, 8, 31), amount=D("5")),
-        # June 1st is in a month that overlaps the last 90 days, but not in them.
-        StandInEarningEntry(learner_id=fourth.id, earned_on=date(2026, 6, 1), amount=D("600")),
-    ])
+    tenth = dataset["learners"][9]  # no income, no survey: not self-employed
+    scope = Scope(cohort_id=dataset["cohort"].id)
+    # June 1st is in a month that overlaps the last 90 days, but not in them.
+    db.session.add(EarningEntry(learner_id=tenth.id, earned_on=date(2026, 6, 1), amount=D("40"),
+                                currency="USD", natural_key="early"))
     db.session.commit()
-    cell = headline(dataset["admin"], Scope(cohort_id=dataset["cohort"].id))["self_employed"]
-    # Learner 1 by entry; learners 5 and 8 by the endline survey.
-    assert (cell.num, cell.den) == (3, 10)
+    assert headline(dataset["admin"], scope)["self_employed"].num == 9
+    late = EarningEntry(learner_id=tenth.id, earned_on=date(2026, 8, 31), amount=D("5"),
+                        currency="USD", natural_key="late")
+    db.session.add(late)
+    db.session.commit()
+    assert headline(dataset["admin"], scope)["self_employed"].num == 10
+    earnings.delete_entry(dataset["admin"], late)  # a deleted entry no longer counts
+    cell = headline(dataset["admin"], scope)["self_employed"]
+    assert (cell.num, cell.den) == (9, 10)

@@ -12,11 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from dip.core import scope as access_scope
 from dip.core.clock import today
 from dip.extensions import db
+from dip.modules.assignments.services import completed_learner_ids
+from dip.modules.earnings.income import recent_earners
+from dip.modules.earnings.models import MonthlyIncome
 from dip.modules.outcomes.models import ENDLINE, SurveyResponse
 from dip.modules.programs.models import Cohort, LearnerProfile
 from dip.modules.programs.services import add_months
@@ -118,7 +121,6 @@ class Cell:
     den: int
     value: Decimal | None = None
     median: Decimal | None = None
-    available: bool = True
     suppressed: bool = False
     secondary: bool = False
     month: date | None = None
@@ -135,57 +137,23 @@ class Cell:
 
     @property
     def no_data(self) -> bool:
-        """Nothing to show: the source is missing or nobody is counted."""
-        return not self.available or self.den == 0
+        """Nothing to show: nobody is counted."""
+        return self.den == 0
 
 
 @dataclass
 class Report:
-    """The headline cells, the disaggregations and what was missing."""
+    """The headline cells and the disaggregations."""
 
     headline: dict[str, Cell]
     groups: dict[str, list[tuple[str | None, dict[str, Cell]]]] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
     learners: int = 0
 
 
-# ---- the contracts of other features, read lazily so a missing one shows "no data" ----
+# ---- the contracts of other features (assignments: completion; earnings: income) ----
 
-def _completed_ids(cohort_ids: list[int]) -> set[int] | None:
-    try:
-        from dip.modules.assignments.services import completed_learner_ids
-    except ImportError:
-        return None
+def _completed_ids(cohort_ids: list[int]) -> set[int]:
     return set(completed_learner_ids(cohort_ids))
-
-
-def _monthly_income():
-    try:
-        from dip.modules.earnings.models import MonthlyIncome
-    except ImportError:
-        return None
-    return MonthlyIncome
-
-
-def dated_entries():
-    """The earnings entries model and its (learner, date, amount) columns, if it exists."""
-    try:
-        from dip.modules.earnings import models
-    except ImportError:
-        return None
-    model = getattr(models, "EarningEntry", None)
-    if model is None:
-        return None
-
-    def pick(*names):
-        return next((getattr(model, n) for n in names if hasattr(model, n)), None)
-
-    learner = pick("learner_id", "user_id")
-    day = pick("earned_on", "date", "earned_at", "day")
-    amount = pick("amount_usd", "amount", "amount_minor")
-    if learner is None or day is None or amount is None:
-        return None
-    return learner, day, amount
 
 
 # ---- reading the facts ----
@@ -205,93 +173,63 @@ def population(user, where: Scope, window: Window):
     return query.where(Cohort.start_date <= window.end, Cohort.end_date >= window.start)
 
 
-def facts(user, where: Scope, window: Window) -> tuple[list[Fact], list[str]]:
-    """One Fact per learner in scope, and the names of the data sources that were missing."""
+def facts(user, where: Scope, window: Window) -> list[Fact]:
+    """One Fact per learner in scope: completion, income, recent earnings, endline answers."""
     pop = population(user, where, window)
     rows = db.session.execute(pop).all()
     by_id = {r[0]: Fact(r[0], r[1], r[2], r[3], r[4], r[5] or Decimal("0")) for r in rows}
-    missing: list[str] = []
     if not by_id:
-        return [], missing
+        return []
     ids = pop.with_only_columns(LearnerProfile.user_id).scalar_subquery()
 
-    completed = _completed_ids(sorted({f.cohort_id for f in by_id.values()}))
-    if completed is None:
-        missing.append("completion")
-    else:
-        for learner_id in completed & by_id.keys():
-            by_id[learner_id].completed = True
+    for learner_id in _completed_ids(sorted({f.cohort_id for f in by_id.values()})) & by_id.keys():
+        by_id[learner_id].completed = True
 
-    income = _monthly_income()
-    entry = dated_entries()
-    if income is None:
-        missing += ["raised_income", "earnings"]
-    else:
-        months = window.income_months()
-        first_recent, last_recent = window.recent_days()
-        columns = [
-            income.learner_id,
-            func.sum(case((income.month >= months[0], income.total_usd), else_=0)),
-            func.count(),
-        ]
-        if entry is None:
-            # No dated entries to read: a month overlapping the last 90 days with income counts.
-            columns.append(func.max(case((and_(income.month >= first_recent.replace(day=1),
-                                               income.month <= last_recent,
-                                               income.total_usd > 0), 1), else_=0)))
-        query = (select(*columns).where(income.learner_id.in_(ids), income.month <= months[-1])
-                 .group_by(income.learner_id))
-        for learner_id, total, count, *recent in db.session.execute(query):
-            fact = by_id[learner_id]
-            fact.has_income = count > 0
-            fact.avg3 = (Decimal(total or 0) / INCOME_MONTHS).quantize(CENT, ROUND_HALF_UP)
-            fact.recent = bool(recent and recent[0])
-        if entry is None and months[-1] < last_recent.replace(day=1):
-            # The current, incomplete month is outside the three complete ones: read it too.
-            current = select(income.learner_id).where(
-                income.learner_id.in_(ids), income.month > months[-1],
-                income.month <= last_recent, income.total_usd > 0)
-            for (learner_id,) in db.session.execute(current):
-                by_id[learner_id].recent = True
-    if entry is not None:
-        learner, day, amount = entry
-        first_recent, last_recent = window.recent_days()
-        query = select(learner).distinct().where(learner.in_(ids), day >= first_recent,
-                                                 day <= last_recent, amount > 0)
-        for (learner_id,) in db.session.execute(query):
-            by_id[learner_id].recent = True
+    months = window.income_months()
+    query = (select(MonthlyIncome.learner_id,
+                    func.sum(case((MonthlyIncome.month >= months[0], MonthlyIncome.total_usd),
+                                  else_=0)),
+                    func.count())
+             .where(MonthlyIncome.learner_id.in_(ids), MonthlyIncome.month <= months[-1])
+             .group_by(MonthlyIncome.learner_id))
+    for learner_id, total, count in db.session.execute(query):
+        fact = by_id[learner_id]
+        fact.has_income = count > 0
+        fact.avg3 = (Decimal(total or 0) / INCOME_MONTHS).quantize(CENT, ROUND_HALF_UP)
+    first_recent, last_recent = window.recent_days()
+    for learner_id in recent_earners(ids, first_recent, last_recent):
+        by_id[learner_id].recent = True
 
     endlines = select(SurveyResponse.learner_id, SurveyResponse.integrated,
                       SurveyResponse.daily_use, SurveyResponse.self_employed).where(
         SurveyResponse.kind == ENDLINE, SurveyResponse.learner_id.in_(ids))
     for learner_id, integrated, daily_use, self_employed in db.session.execute(endlines):
         by_id[learner_id].endline = Endline(integrated, daily_use, self_employed)
-    return list(by_id.values()), missing
+    return list(by_id.values())
 
 
 # ---- turning facts into figures ----
 
-def _rate(key: str, num: int, den: int, available: bool = True) -> Cell:
+def _rate(key: str, num: int, den: int) -> Cell:
     value = (Decimal(num) * 100 / den).quantize(TENTH, ROUND_HALF_UP) if den else None
-    return Cell(key, num, den, value, available=available)
+    return Cell(key, num, den, value)
 
 
-def figures(group: list[Fact], missing: list[str]) -> dict[str, Cell]:
+def figures(group: list[Fact]) -> dict[str, Cell]:
     """The six indicators for ``group`` (unsuppressed)."""
     n = len(group)
     with_income = [f for f in group if f.has_income]
     earners = sorted(f.avg3 for f in group if f.avg3 > 0)
     total = sum(earners, Decimal("0"))
     answers = [f.endline for f in group if f.endline is not None]
-    earnings = Cell("earnings", total, len(earners), available="earnings" not in missing)
+    earnings = Cell("earnings", total, len(earners))
     if earners:
         earnings.value = (total / len(earners)).quantize(CENT, ROUND_HALF_UP)
         earnings.median = Decimal(median(earners)).quantize(CENT, ROUND_HALF_UP)
     return {
-        "completion": _rate("completion", sum(f.completed for f in group), n,
-                            "completion" not in missing),
+        "completion": _rate("completion", sum(f.completed for f in group), n),
         "raised_income": _rate("raised_income", sum(f.raised for f in with_income),
-                               len(with_income), "raised_income" not in missing),
+                               len(with_income)),
         "earnings": earnings,
         "self_employed": _rate("self_employed", sum(
             f.recent or bool(f.endline and f.endline.self_employed) for f in group), n),
@@ -337,9 +275,9 @@ def _dimension_value(fact: Fact, dimension: str) -> str | None:
 
 def report(user, where: Scope, window: Window, threshold: int, disaggregate: bool = True) -> Report:
     """The indicators for ``where`` over ``window``, disaggregated, with small cells hidden."""
-    rows, missing = facts(user, where, window)
-    headline = figures(rows, missing)
-    result = Report(headline=headline, missing=missing, learners=len(rows))
+    rows = facts(user, where, window)
+    headline = figures(rows)
+    result = Report(headline=headline, learners=len(rows))
     if not disaggregate:
         for cell in headline.values():
             suppress(cell, [], threshold)
@@ -348,7 +286,7 @@ def report(user, where: Scope, window: Window, threshold: int, disaggregate: boo
         buckets: dict[str | None, list[Fact]] = {}
         for fact in rows:
             buckets.setdefault(_dimension_value(fact, dimension), []).append(fact)
-        groups = [(value, figures(buckets[value], missing))
+        groups = [(value, figures(buckets[value]))
                   for value in sorted(buckets, key=lambda v: (v is None, v or ""))]
         for key in KEYS:
             suppress(headline[key], [cells[key] for _value, cells in groups], threshold)
@@ -358,16 +296,15 @@ def report(user, where: Scope, window: Window, threshold: int, disaggregate: boo
 
 def monthly_series(user, where: Scope, window: Window, threshold: int) -> list[Cell]:
     """Average income of the learners who earned, month by month (one aggregate query)."""
-    income = _monthly_income()
     months = window.months()
-    if income is None or not months:
+    if not months:
         return []
     pop = population(user, where, window)
     ids = pop.with_only_columns(LearnerProfile.user_id).scalar_subquery()
-    query = (select(income.month, func.count(), func.sum(income.total_usd))
-             .where(income.learner_id.in_(ids), income.total_usd > 0,
-                    income.month >= months[0], income.month <= months[-1])
-             .group_by(income.month))
+    query = (select(MonthlyIncome.month, func.count(), func.sum(MonthlyIncome.total_usd))
+             .where(MonthlyIncome.learner_id.in_(ids), MonthlyIncome.total_usd > 0,
+                    MonthlyIncome.month >= months[0], MonthlyIncome.month <= months[-1])
+             .group_by(MonthlyIncome.month))
     found = {month: (count, Decimal(total)) for month, count, total in db.session.execute(query)}
     series = []
     for month in months:

@@ -98,8 +98,7 @@ def dashboard():
 def definitions():
     """What each figure means, exactly as it is computed."""
     return render_template("outcomes/definitions.html", keys=ind.KEYS, labels=ind.LABELS,
-                           defs=defs, suppression=str(defs.SUPPRESSION) % {"n": _threshold()},
-                           approximate=ind.dated_entries() is None)
+                           defs=defs, suppression=str(defs.SUPPRESSION) % {"n": _threshold()})
 
 
 @bp.route("/learners/<key>")
@@ -109,7 +108,7 @@ def learners(key: str):
     if key not in ind.KEYS:
         abort(404)
     choice = _choice()
-    facts, _missing = ind.facts(current_user, choice.where, choice.window)
+    facts = ind.facts(current_user, choice.where, choice.window)
     counted = {f.learner_id: ind.counted(key, f) for f in facts}
     ids = [i for i, (in_den, _n) in counted.items() if in_den]
     rows = db.session.execute(
