@@ -210,6 +210,44 @@ def init_app(app: Flask) -> None:
     for name in FEATURES:
         module_name = f"dip.modules.{name}.cli"
         if importlib.util.find_spec(module_name) is not None:
-            for command in importlib.import_module(module_name).commands:
+            module = importlib.import_module(module_name)
+            for command in module.commands:
                 dip_cli.add_command(command)
+            _register(RECONCILERS, getattr(module, "reconcilers", []))
+            _register(NIGHTLY, getattr(module, "nightly", []))
+    dip_cli.add_command(jobs_group)
     app.cli.add_command(dip_cli)
+
+
+# Each feature's cli.py may list ``reconcilers`` (f(older_than_minutes) -> report line) and
+# ``nightly`` (f() -> report line); ``dip jobs …`` runs them all, so operators schedule two
+# commands whatever features exist.
+RECONCILERS: list = []
+NIGHTLY: list = []
+
+
+def _register(registry: list, funcs) -> None:
+    for func in funcs:
+        if func not in registry:  # create_app runs once per app; tests make many apps
+            registry.append(func)
+
+
+jobs_group = AppGroup("jobs", help="Background jobs: find lost work, run the nightly jobs.")
+
+
+@jobs_group.command("reconcile")
+@click.option("--older-than", type=int, default=40, show_default=True,
+              help="Minutes work may stay queued or running before it counts as lost "
+                   "(longer than the 30-minute job timeout).")
+def reconcile(older_than):
+    """Queue again whatever a lost job or worker left undone: the database, not Redis, says
+    what is still to do, and every job is idempotent, so running this twice is safe."""
+    for func in RECONCILERS:
+        click.echo(func(older_than))
+
+
+@jobs_group.command("nightly")
+def nightly():
+    """Queue the nightly jobs (a full income recompute); schedule it once a night."""
+    for func in NIGHTLY:
+        click.echo(func())

@@ -223,3 +223,9 @@ def test_graded_file_becomes_an_item_with_its_own_copy(client, auth, people):
     assert item.file_name == "flyer.pdf" and item.file_key != sub.file_key
     with client.get(f"/portfolio/{item.id}/file") as download:
         assert download.get_data() == PDF
+
+
+def test_tags_typed_on_an_arabic_keyboard_are_split():
+    from dip.modules.portfolio.services import parse_tags
+
+    assert parse_tags("ترجمة، تفريغ صوتي؛ Excel, excel") == ["ترجمة", "تفريغ صوتي", "Excel"]

@@ -27,6 +27,11 @@ def sync(content: Path):
 @click.option("--older-than", type=int, default=10, show_default=True, help="minutes")
 def recheck(older_than: int):
     """Queue again the grading aids of submissions still waiting (Redis lost the job)."""
+    click.echo(reconcile_checks(older_than))
+
+
+def reconcile_checks(older_than: int) -> str:
+    """Queue again the grading aids of submissions waiting longer than ``older_than`` minutes."""
     import jobs.grading
     from dip.modules.assignments.checks import waiting
     from dip.queue import enqueue
@@ -34,7 +39,8 @@ def recheck(older_than: int):
     ids = waiting(older_than)
     for submission_id in ids:
         enqueue(jobs.grading.check_submission, submission_id)
-    click.echo(f"{len(ids)} submission(s) queued again")
+    return f"{len(ids)} submission check(s) queued again"
 
 
 commands = [group]
+reconcilers = [reconcile_checks]

@@ -1,18 +1,10 @@
-"""``flask dip income recompute``, ``flask dip jobs reconcile`` and ``flask dip jobs nightly``.
-
-In production, beside ``flask --app wsgi dip worker`` (RQ workers whose jobs run in the app
-context), a scheduler runs two commands; with cron, for example::
-
-    30 2 * * *    flask --app wsgi dip jobs nightly       # queue a full income recompute
-    */10 * * * *  flask --app wsgi dip jobs reconcile     # re-queue imports a lost worker left
-
-Both only enqueue (or run inline without Redis) and are safe to run twice.
-"""
+"""``flask dip income recompute``; what ``flask dip jobs reconcile`` and ``jobs nightly`` do
+for earnings (they are defined in dip/cli.py and run every feature's ``reconcilers`` and
+``nightly`` functions)."""
 import click
 from flask.cli import AppGroup
 
 income_group = AppGroup("income", help="Monthly income computed from earnings.")
-jobs_group = AppGroup("jobs", help="Background jobs.")
 
 
 @income_group.command("recompute")
@@ -38,24 +30,21 @@ def recompute(site_name, month):
     click.echo(f"monthly income recomputed: {rows} learner-month(s)")
 
 
-@jobs_group.command("reconcile")
-@click.option("--older-than", type=int, default=40, show_default=True,
-              help="Minutes a batch may stay queued or running before it counts as lost.")
-def reconcile(older_than):
-    """Queue again the imports a lost job or worker left queued or running (the database decides)."""
-    from dip.modules.earnings.imports import reconcile as run
+def reconcile_imports(older_than: int) -> str:
+    """Queue again the imports a lost job or worker left queued or running."""
+    from dip.modules.earnings.imports import reconcile
 
-    ids = run(older_than)
-    click.echo(f"{len(ids)} import batch(es) queued again")
+    return f"{len(reconcile(older_than))} import batch(es) queued again"
 
 
-@jobs_group.command("nightly")
-def nightly():
-    """Queue a full income recompute (what the scheduler runs every night)."""
+def nightly_recompute() -> str:
+    """Queue a full income recompute."""
     import jobs.earnings
     from dip.queue import enqueue
 
-    click.echo(f"full recompute {enqueue(jobs.earnings.recompute_all)}")
+    return f"full income recompute {enqueue(jobs.earnings.recompute_all)}"
 
 
-commands = [income_group, jobs_group]
+commands = [income_group]
+reconcilers = [reconcile_imports]
+nightly = [nightly_recompute]

@@ -16,4 +16,12 @@ def requeue_reports(minutes):
     click.echo(f"{len(ids)} report runs requeued.")
 
 
+def reconcile_reports(older_than: int) -> str:
+    """Queue again the report runs a lost job left queued or running."""
+    from dip.modules.outcomes.exports import requeue_stale
+
+    return f"{len(requeue_stale(older_than))} report run(s) queued again"
+
+
 commands = [outcomes_cli]
+reconcilers = [reconcile_reports]

@@ -73,7 +73,7 @@ def own_item(user, item_id: int) -> PortfolioItem | None:
 def parse_tags(text: str) -> list[str]:
     """The learner's own tags from comma-separated text: trimmed, distinct, at most ten."""
     tags: dict[str, None] = {}
-    for raw in re.split(r"[,;\n]", text or ""):
+    for raw in re.split(r"[,;،؛\n]", text or ""):  # Arabic keyboards type ، and ؛
         tag = " ".join(raw.split())[:30]
         if tag and tag.lower() not in {t.lower() for t in tags}:
             tags.setdefault(tag, None)
