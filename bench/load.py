@@ -100,11 +100,11 @@ class Memory(threading.Thread):
             if procs:
                 total = 0
                 for p in procs:
-                    try:
-                        total += p.memory_info().rss
+                    try:  # unique memory: RSS would count PostgreSQL's shared buffers per backend
+                        total += p.memory_full_info().uss
                     except psutil.Error:
                         pass
-                found[f"{name} (all processes)"] = total
+                found[f"{name} (all processes, unique memory)"] = total
         for key, value in found.items():
             self.peak[key] = max(self.peak.get(key, 0), value)
 
@@ -132,14 +132,20 @@ def wait_up():
 def locust(users, env, users_file):
     """Run Locust headless for ``users``; return its per-kind rows and totals."""
     out = Path(tempfile.mkdtemp()) / "run"
-    run([str(VENV / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(users),
-         "-r", str(max(5, users // 10)), "-t", f"{SECONDS}s", "--host", f"http://127.0.0.1:{PORT}",
-         "--csv", str(out), "--only-summary", "--loglevel", "WARNING"],
-        {**env, "LOAD_USERS": str(users_file), "LOAD_PASSWORD": PASSWORD},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Locust exits 1 when any request failed; the failures are read from its CSV instead.
+    subprocess.run([str(VENV / "locust"), "-f", "bench/locustfile.py", "--headless",
+                    "-u", str(users), "-r", str(max(2, users // 20)), "-t", f"{SECONDS}s",
+                    "--host", f"http://127.0.0.1:{PORT}", "--csv", str(out), "--only-summary",
+                    "--loglevel", "WARNING"],
+                   env={**env, "LOAD_USERS": str(users_file), "LOAD_PASSWORD": PASSWORD}, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(f"{out}_stats.csv") as f:
         rows = list(csv.DictReader(f))
-    return [r for r in rows if r["Name"] != "Aggregated"], next(r for r in rows if r["Name"] == "Aggregated")
+    with open(f"{out}_failures.csv") as f:
+        failures = [f"{r['Method']} {r['Name']}: {r['Error']} ({r['Occurrences']}x)"
+                    for r in csv.DictReader(f)]
+    return ([r for r in rows if r["Name"] != "Aggregated"],
+            next(r for r in rows if r["Name"] == "Aggregated"), failures)
 
 
 def session(label, env, servers, users_list, users_file):
@@ -151,7 +157,7 @@ def session(label, env, servers, users_list, users_file):
         for users in users_list:
             memory = Memory({name: psutil.Process(p.pid) for name, p in procs.items()})
             memory.start()
-            kinds, total = locust(users, env, users_file)
+            kinds, total, failures = locust(users, env, users_file)
             memory.stop.set()
             memory.join()
             lines += [
@@ -167,6 +173,7 @@ def session(label, env, servers, users_list, users_file):
                  f"{r['Median Response Time']} | {r['95%']} |"
                  for r in sorted(kinds, key=lambda r: r["Name"])] + [
                 "",
+            ] + ([f"Errors: {'; '.join(failures)}", ""] if failures else []) + [
                 "| process | peak memory (MB) |",
                 "|---|---:|",
             ] + [f"| {k} | {v / 2**20:.0f} |" for k, v in sorted(memory.peak.items())] + [""]
@@ -205,7 +212,8 @@ def main():
               f"threads; {LEARNERS:,} learners with 24 months of earnings; sign-in names drawn "
               f"from {counts}.", ""]
     lines += session("PostgreSQL + Redis", env, {
-        "gunicorn": [gunicorn, "-w", "4", "--threads", "4", "-b", f"127.0.0.1:{PORT}", "wsgi:app"],
+        "gunicorn": [gunicorn, "-w", "4", "--threads", "4", "-b", f"127.0.0.1:{PORT}",
+                     "--error-logfile", "/tmp/dip-load-gunicorn.log", "wsgi:app"],
         "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"],
     }, [50, 100, 200], users_file)
 

@@ -16,7 +16,7 @@ from locust import HttpUser, between, task
 
 USERS = json.loads(open(os.environ["LOAD_USERS"]).read()) if os.environ.get("LOAD_USERS") else {}
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-password")
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 LINK_RE = re.compile(r'href="(/[^"#?]*)"')
 RADIO_RE = re.compile(r'type="radio" name="([^"]+)" value="([^"]+)"')
 POINTS_RE = re.compile(r'name="(points-\d+)" min="0" max="(\d+)"')
@@ -101,6 +101,7 @@ class Learner(Person):
         html = self.page("/proposals/", "proposals")
         draft = self.pick("proposals", r"^/proposals/\d+$")
         if draft is None and html:
+            self.page("/proposals/new", "proposal-form")  # the form a browser fills in
             self.post("/proposals/new", "proposal-new", {
                 "job_title": "Translate a short leaflet from English to French",
                 "client_description": "We need a careful translation of a two-page health "
@@ -118,7 +119,9 @@ class Learner(Person):
         self.page("/assignments/", "assignments")
         assignment = self.pick("assignments", r"^/assignments/\d+$")
         if assignment:
-            self.page(assignment, "assignment")
+            html = self.page(assignment, "assignment")
+            if 'name="text"' not in html or 'type="file"' in html:
+                return  # drafts are kept for written answers (a browser autosaves only those)
             self.post(assignment + "/draft", "assignment-draft",
                       {"text": "My answer, being written: " + secrets.token_hex(20)})
 

@@ -8,9 +8,7 @@ learners for the trainer's readiness page and proposals list. For each page: fir
 (HTML + CSS + JS, gzip -9), SQL statements per request and the median server time through
 the WSGI test client (SQLite). Also the readiness checks and a word diff on long texts.
 """
-import gzip
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -19,9 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+from bench.common import first_view, queries  # noqa: E402
 BUDGET = 14 * 1024
 LEARNERS, RUNS = 60, 25
-ASSET_RE = re.compile(r'<(?:link|script)[^>]+(?:href|src)="([^"]+)"')
 PASSWORD = "bench password 42"
 PARAGRAPH = ("You need your school website translated from French to English with a friendly "
              "tone. I will deliver the 2000 words in 5 days. Which pages matter most to you? ")
@@ -74,37 +73,7 @@ def build():
 
 
 def login(app, username):
-    client = app.test_client()
-    client.post("/login", data={"username": username, "password": PASSWORD})
-    return client
-
-
-def first_view(client, url) -> tuple[int, int]:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    html = response.get_data()
-    size = len(gzip.compress(html, 9))
-    for asset in set(ASSET_RE.findall(html.decode())):
-        with client.get(asset) as r:
-            size += len(gzip.compress(r.get_data(), 9))
-    return len(html), size
-
-
-def queries(app, client, url) -> int:
-    from sqlalchemy import event
-
-    from dip.extensions import db
-
-    seen = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *a: seen.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
+    return common.login(app, username, PASSWORD)
 
 
 def median_ms(fn) -> float:

@@ -136,9 +136,52 @@ def demo():
                 programs.enrol(user, cohort, gender=profile[0], age_band=profile[1],
                                country_of_origin=profile[2], enrolled_on=cohort.start_date)
     db.session.commit()
+    _demo_activity(cohort)
     click.echo(f"Demo site {site.name}, {cohort.name} ({cohort.start_date} to {cohort.end_date}).")
     click.echo(f"Every demo user's password: {DEMO_PASSWORD}")
     click.echo("Sign-in names: admin, coordinator, trainer, reviewer, learner01 … learner20")
+
+
+def _demo_activity(cohort) -> None:
+    """Five weeks into the course: baseline surveys, the first freelance earnings of a few
+    learners (Upwork in dollars, local clients in kwacha) and the kwacha's monthly rates, so
+    the income and outcome pages have something true to show. Done once."""
+    import random
+    from decimal import Decimal
+
+    from sqlalchemy import func, select
+
+    from dip.modules.accounts.services import get_by_username
+    from dip.modules.earnings import services as earnings
+    from dip.modules.earnings.models import EarningEntry
+    from dip.modules.earnings.services import month_of
+    from dip.modules.outcomes.services import save_survey
+
+    coordinator = get_by_username("coordinator")
+    learners = [get_by_username(f"learner{i:02d}") for i in range(1, len(DEMO_LEARNERS) + 1)]
+    ids = [u.id for u in learners]
+    if db.session.scalar(select(func.count()).select_from(EarningEntry)
+                         .where(EarningEntry.learner_id.in_(ids))):
+        return
+    rnd = random.Random(2020)
+    for month in sorted({month_of(cohort.start_date), month_of(today())}):
+        earnings.set_rate(coordinator, "MWK", month, Decimal("0.000577"))  # 1 USD = 1,733 MWK
+    for user in learners[:15]:
+        save_survey(user.id, "baseline", {
+            "daily_use": rnd.choice(["never", "rarely", "rarely", "weekly"]),
+            "confidence": rnd.choice([1, 1, 2, 2, 3]), "integrated": rnd.choice(["no", "somewhat"]),
+            "self_employed": False, "income_change": "none"})
+    work = [("upwork", "translation", "USD", (25, 90), "Lumière Édition"),
+            ("fiverr", "transcription", "USD", (10, 40), "PodNest"),
+            ("local", "data_entry", "MWK", (15000, 60000), "Dzaleka Cooperative"),
+            ("local", "design", "MWK", (20000, 45000), "Tumaini Festival")]
+    for user in learners[:7]:  # the first learners to earn, in the weeks since the start
+        for _n in range(rnd.randint(1, 3)):
+            platform, kind, currency, (low, high), client = rnd.choice(work)
+            day = cohort.start_date + timedelta(days=rnd.randint(14, (today() - cohort.start_date).days))
+            earnings.log_entry(coordinator, user.id, {
+                "earned_on": min(day, today()), "amount": Decimal(rnd.randint(low, high)),
+                "currency": currency, "platform": platform, "kind": kind, "client": client})
 
 
 @dip_cli.command("worker")

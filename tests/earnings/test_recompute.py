@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from dip.core.access import Role
 from dip.extensions import db
@@ -103,3 +103,32 @@ def test_nightly_job_rebuilds_lost_totals(runner, world, log):
     result = runner.invoke(args=["dip", "jobs", "nightly"])
     assert result.exit_code == 0 and "inline" in result.output
     assert income.table() == {(entry.learner_id, date(2026, 2, 1)): (Decimal("42.00"), 1)}
+
+
+def test_a_lost_recompute_is_found_by_reconcile_and_gives_the_clean_result(
+        app, runner, world, monkeypatch):
+    """Redis (or a killed worker) loses the recompute jobs: the months stay due in the
+    database, reconcile runs them, and the table equals a full recompute."""
+    import dip.queue
+    from dip.modules.earnings.models import IncomeDue
+
+    lost = []
+    monkeypatch.setattr(dip.queue, "enqueue", lambda func, *a, **k: lost.append(a) or "queued")
+    learner, coordinator = world["learner"], world["coordinator"]
+    for day, amount in ((date(2026, 9, 3), "40"), (date(2026, 9, 20), "15"), (date(2026, 10, 2), "70")):
+        services.log_entry(coordinator, learner.id, {"earned_on": day, "amount": Decimal(amount),
+                                                     "currency": "USD", "platform": "upwork"})
+    assert len(lost) == 3 and income.table([learner.id]) == {}  # nothing ran
+    assert db.session.scalar(select(func.count()).select_from(IncomeDue)) == 2
+
+    monkeypatch.undo()  # Redis is back (tests run jobs inline without REDIS_URL)
+    result = runner.invoke(args=["dip", "jobs", "reconcile", "--older-than", "0"])
+    assert "2 learner-month(s) of income queued again" in result.output
+    got = income.table([learner.id])
+    assert got == {(learner.id, date(2026, 9, 1)): (Decimal("55.00"), 2),
+                   (learner.id, date(2026, 10, 1)): (Decimal("70.00"), 1)}
+    assert db.session.scalar(select(func.count()).select_from(IncomeDue)) == 0
+    income.recompute_all()
+    assert income.table([learner.id]) == got  # the same as a clean full run
+    again = runner.invoke(args=["dip", "jobs", "reconcile", "--older-than", "0"])
+    assert "0 learner-month(s)" in again.output  # nothing counted twice

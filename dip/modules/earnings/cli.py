@@ -37,6 +37,18 @@ def reconcile_imports(older_than: int) -> str:
     return f"{len(reconcile(older_than))} import batch(es) queued again"
 
 
+def reconcile_income(older_than: int) -> str:
+    """Queue again the recomputes of learner-months still due (their job was lost)."""
+    import jobs.earnings
+    from dip.modules.earnings.income import CHUNK, overdue
+    from dip.queue import enqueue
+
+    pairs = [[lid, month.isoformat()] for lid, month in overdue(older_than)]
+    for start in range(0, len(pairs), CHUNK):
+        enqueue(jobs.earnings.recompute, pairs[start:start + CHUNK])
+    return f"{len(pairs)} learner-month(s) of income queued again"
+
+
 def nightly_recompute() -> str:
     """Queue a full income recompute."""
     import jobs.earnings
@@ -46,5 +58,5 @@ def nightly_recompute() -> str:
 
 
 commands = [income_group]
-reconcilers = [reconcile_imports]
+reconcilers = [reconcile_imports, reconcile_income]
 nightly = [nightly_recompute]

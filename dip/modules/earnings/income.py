@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dip.core.clock import today, utcnow
 from dip.extensions import db
-from dip.modules.earnings.models import EarningEntry, ExchangeRate, MonthlyIncome
+from dip.modules.earnings.models import EarningEntry, ExchangeRate, IncomeDue, MonthlyIncome
 from dip.modules.earnings.services import (
     CENT, _as_date, _entry_month, _next_month, missing_rates_of,
 )
@@ -72,10 +72,16 @@ def recompute_all(site_id: int | None = None, month: date | None = None) -> int:
         month = month.replace(day=1)
         where += [EarningEntry.earned_on >= month, EarningEntry.earned_on < _next_month(month)]
         gone.append(MonthlyIncome.month == month)
-    computed = _compute(*where)
     now = utcnow()
+    computed = _compute(*where)
     db.session.execute(delete(MonthlyIncome).where(*gone))
     _write(computed, now)
+    done = [IncomeDue.since <= now]
+    if site_id is not None:
+        done.append(IncomeDue.learner_id.in_(_learners_of_site(site_id)))
+    if month is not None:
+        done.append(IncomeDue.month == month)
+    db.session.execute(delete(IncomeDue).where(*done))
     db.session.commit()
     return len(computed)
 
@@ -104,12 +110,12 @@ def recompute(pairs) -> int:
     Two jobs may race on the same new month; the loser retries once on the other's result.
     """
     wanted = sorted({(int(lid), _as_date(m).replace(day=1)) for lid, m in pairs})
-    changed = 0
+    changed, started = 0, utcnow()
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         for attempt in (1, 2):
             try:
-                changed += _recompute_chunk(chunk)
+                changed += _recompute_chunk(chunk, started)
                 break
             except IntegrityError:
                 db.session.rollback()
@@ -118,7 +124,7 @@ def recompute(pairs) -> int:
     return changed
 
 
-def _recompute_chunk(chunk: list[tuple[int, date]]) -> int:
+def _recompute_chunk(chunk: list[tuple[int, date]], started) -> int:
     by_month: dict[date, list[int]] = defaultdict(list)
     for lid, month in chunk:
         by_month[month].append(lid)
@@ -144,8 +150,22 @@ def _recompute_chunk(chunk: list[tuple[int, date]]) -> int:
         elif (Decimal(row.total_usd).quantize(CENT), row.entry_count) != fresh:
             row.total_usd, row.entry_count, row.computed_at = fresh[0], fresh[1], now
             changed += 1
+    # Done, in the same transaction as the totals; a month touched again since this job
+    # started stays due (its own job, or reconcile, computes it).
+    db.session.execute(delete(IncomeDue).where(
+        IncomeDue.since <= started,
+        or_(*[and_(IncomeDue.month == m, IncomeDue.learner_id.in_(ids))
+              for m, ids in by_month.items()])))
     db.session.commit()
     return changed
+
+
+def overdue(older_than_minutes: int) -> list[tuple[int, date]]:
+    """Learner-months due for longer than ``older_than_minutes``: their job was lost."""
+    cutoff = utcnow() - timedelta(minutes=older_than_minutes)
+    return [(lid, _as_date(m)) for lid, m in db.session.execute(
+        select(IncomeDue.learner_id, IncomeDue.month).where(IncomeDue.since <= cutoff)
+        .order_by(IncomeDue.learner_id, IncomeDue.month))]
 
 
 def table(learner_ids=None) -> dict[tuple[int, date], tuple[Decimal, int]]:

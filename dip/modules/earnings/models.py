@@ -149,3 +149,18 @@ class MonthlyIncome(db.Model):
     total_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     entry_count: Mapped[int] = mapped_column(default=0)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IncomeDue(db.Model):
+    """A learner-month whose monthly income must be computed again.
+
+    Written when an entry or a rate changes, deleted by the recompute that did the work. If
+    Redis or a worker loses the job, the row stays, and ``flask dip jobs reconcile`` queues it
+    again: the database, not RQ, says what is still to do.
+    """
+
+    __tablename__ = "income_due"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)
+    since: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
 
 from dip.core import scope
 from dip.core.access import Role
@@ -17,7 +18,7 @@ from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.earnings.models import (
-    KINDS, MANUAL, PLATFORMS, EarningEntry, EntryChange, ExchangeRate,
+    KINDS, MANUAL, PLATFORMS, EarningEntry, EntryChange, ExchangeRate, IncomeDue,
 )
 from dip.modules.earnings.statements import CURRENCIES  # legal tender since 2015
 
@@ -155,19 +156,35 @@ def visible_entry(user, entry_id: int) -> EarningEntry | None:
 # ---- writes ----
 
 def _touch(pairs) -> None:
-    """Enqueue a recompute of the (learner, month) pairs a change touched."""
+    """Note the (learner, month) pairs a change touched as due, then enqueue their recompute."""
     from jobs.earnings import recompute
     from dip.queue import enqueue
 
-    pairs = sorted({(int(lid), m.isoformat() if isinstance(m, date) else m) for lid, m in pairs})
+    pairs = sorted({(int(lid), _as_date(m).replace(day=1)) for lid, m in pairs})
     if not pairs:
         return
+    mark_due(pairs)
     try:
-        enqueue(recompute, [list(p) for p in pairs])
+        enqueue(recompute, [[lid, m.isoformat()] for lid, m in pairs])
     except Exception:  # noqa: BLE001 - run inline and failed: the change itself is saved
-        # The entry or rate is committed; the nightly full recompute repairs the totals.
+        # The entry or rate is committed and the months stay due: reconcile runs them again.
         db.session.rollback()
         log.exception("recompute of %s learner-month(s) failed", len(pairs))
+
+
+def mark_due(pairs) -> None:
+    """Record that these (learner id, first of month) pairs need their income computed again."""
+    now = utcnow()
+    for attempt in (1, 2):
+        try:
+            for lid, month in pairs:
+                db.session.merge(IncomeDue(learner_id=lid, month=month, since=now))
+            db.session.commit()
+            return
+        except IntegrityError:  # another request marked the same month at the same moment
+            db.session.rollback()
+            if attempt == 2:
+                raise
 
 
 def _record(entry: EarningEntry, action: str, user_id: int | None, old: dict, new: dict) -> None:

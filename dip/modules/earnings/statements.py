@@ -63,6 +63,7 @@ from babel.core import get_global
 from flask_babel import lazy_gettext as _l
 
 from dip.core.clock import today as utc_today
+from dip.modules.earnings.models import KINDS, PLATFORMS
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 200_000  # far above the 50,000-row statements we must accept; bounds memory
@@ -73,9 +74,6 @@ MAX_AMOUNT = Decimal("1000000000000")
 TEXT_LIMIT = 255  # description and client are cut to this many characters
 
 FORMATS = ("upwork", "upwork-legacy", "template", "mapped")
-PLATFORMS = ("upwork", "fiverr", "freelancer", "peopleperhour", "local", "other")
-KINDS = ("translation", "transcription", "data_entry", "writing", "design",
-         "virtual_assistance", "other")
 MAPPING_FIELDS = ("date", "amount", "currency", "description", "client")
 TEMPLATE_HEADER = ("date", "amount", "currency", "platform", "client", "kind", "description")
 TEMPLATE_EXAMPLE_MARK = "EXAMPLE (delete this row)"
