@@ -39,6 +39,10 @@ LEARNERS = int(os.environ.get("LOAD_LEARNERS", "10000"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 PASSWORD = "bench-password"
 PORT = 8765
+# Keep idle connections longer than a user's pause between clicks, as the reverse proxy does in
+# production (nginx: 65 s). With gunicorn's 2 s default the server closes a connection just as
+# Locust (which, unlike a browser, does not retry) reuses it, and the request fails with status 0.
+KEEP_ALIVE = ["--keep-alive", "75"]
 
 
 def run(args, env, **kw):
@@ -165,12 +169,13 @@ def session(label, env, servers, users_list, users_file):
                 "",
                 f"{float(total['Requests/s']):.1f} requests/s; {int(total['Request Count']):,} "
                 f"requests, **{int(total['Failure Count'])} errors**; median "
-                f"{total['Median Response Time']} ms, 95th percentile {total['95%']} ms.",
+                f"{float(total['Median Response Time']):.0f} ms, 95th percentile "
+                f"{float(total['95%']):.0f} ms.",
                 "",
                 "| page kind | requests | errors | median ms | 95% ms |",
                 "|---|---:|---:|---:|---:|",
             ] + [f"| {r['Type']} {r['Name']} | {int(r['Request Count']):,} | {r['Failure Count']} | "
-                 f"{r['Median Response Time']} | {r['95%']} |"
+                 f"{float(r['Median Response Time']):.0f} | {float(r['95%']):.0f} |"
                  for r in sorted(kinds, key=lambda r: r["Name"])] + [
                 "",
             ] + ([f"Errors: {'; '.join(failures)}", ""] if failures else []) + [
@@ -213,7 +218,7 @@ def main():
               f"from {counts}.", ""]
     lines += session("PostgreSQL + Redis", env, {
         "gunicorn": [gunicorn, "-w", "4", "--threads", "4", "-b", f"127.0.0.1:{PORT}",
-                     "--error-logfile", "/tmp/dip-load-gunicorn.log", "wsgi:app"],
+                     *KEEP_ALIVE, "--error-logfile", "/tmp/dip-load-gunicorn.log", "wsgi:app"],
         "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"],
     }, [50, 100, 200], users_file)
 
@@ -223,7 +228,8 @@ def main():
     lines += [f"Embedded defaults: SQLite file, no Redis (jobs inline), gunicorn 2 processes x 8 "
               f"threads as `scripts/serve` runs it; {min(LEARNERS, 2000):,} learners.", ""]
     lines += session("SQLite, embedded", env, {
-        "gunicorn": [gunicorn, "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{PORT}", "wsgi:app"],
+        "gunicorn": [gunicorn, "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{PORT}",
+                     *KEEP_ALIVE, "wsgi:app"],
     }, [60], users_file)
     shutil.rmtree(folder, ignore_errors=True)
     out = ROOT / "bench" / "results" / "load.md"

@@ -41,7 +41,7 @@ class Person(HttpUser):
         """GET a page, remember its links, return its HTML."""
         with self.client.get(url, name=kind, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} on {url}")
+                response.failure(f"{response.status_code} on {url} {response.error or ''}")
                 return ""
             html = response.text
         match = CSRF_RE.search(html)
@@ -55,8 +55,8 @@ class Person(HttpUser):
         body = {"csrf_token": self.csrf, "once": secrets.token_hex(18), **data}
         with self.client.post(url, data=body, name=kind, catch_response=True,
                               allow_redirects=True) as response:
-            if response.status_code >= 400:
-                response.failure(f"{response.status_code} on {url}")
+            if response.status_code >= 400 or response.status_code == 0:
+                response.failure(f"{response.status_code} on {url} {response.error or ''}")
 
     def pick(self, kind, pattern):
         """A remembered link of page ``kind`` matching ``pattern``, if any."""
