@@ -55,7 +55,7 @@ def test_catalogue_is_current():
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "fresh.pot"
         subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract",
-                        "-F", str(ROOT / "translations/babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+                        "-F", str(ROOT / "translations/babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
                         "--no-location", "-o", str(out), str(ROOT)],
                        check=True, capture_output=True)
         with open(out, "rb") as f:

@@ -1,5 +1,5 @@
 """Forms of the portfolio feature."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from wtforms import (
     BooleanField, DateField, FileField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
@@ -44,7 +44,7 @@ class ProfileForm(OnceForm):
 
     shown_name = StringField(_l("Name shown to clients"),
                              validators=[DataRequired(), Length(max=80)])
-    headline = StringField(_l("Headline"), validators=[Length(max=200)],
+    headline = StringField(lazy_pgettext("a freelancer's professional title", "Headline"), validators=[Length(max=200)],
                            description=_l("Example: Accurate English–Swahili translator"))
     about = TextAreaField(_l("About me (optional)"), validators=[Length(max=2000)],
                           description=_l("Only what you write here is shown: no camp, site or "
