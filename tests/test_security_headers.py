@@ -55,3 +55,17 @@ def test_session_cookie_flags_as_sent(client, auth, world):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Domain" not in cookie
     # A browser-session cookie: closing the browser forgets it; the server ends it when idle.
     assert "Expires" not in cookie and "Max-Age" not in cookie
+
+
+def test_nul_characters_in_a_form_are_dropped_not_a_server_error(client, auth, world):
+    from dip.extensions import db
+    from dip.modules.accounts.models import User
+    from tests.conftest import form
+
+    auth.login(world["admin"].username)
+    user = world["learner"]
+    response = client.post(f"/users/{user.id}/edit", data=form(
+        display_name="Amani\x00 K", language="fr", username=user.username))
+    assert response.status_code < 500
+    db.session.expire_all()
+    assert db.session.get(User, user.id).display_name == "Amani K"

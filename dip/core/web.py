@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+import flask
 from flask import (
     Flask, current_app, flash, g, has_request_context, redirect, render_template, request, session, url_for,
 )
@@ -55,8 +56,21 @@ def _static_version(app: Flask) -> str:
     return digest.hexdigest()[:10]
 
 
+class Request(flask.Request):
+    """A request whose form values carry no NUL characters: nobody types one, PostgreSQL
+    refuses them in text columns, and a form must answer bad input with a message, not a 500."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form and any("\x00" in value for value in form.values()):
+            self.__dict__["form"] = self.parameter_storage_class(
+                [(key, value.replace("\x00", "")) for key, value in form.items(multi=True)])
+
+
 def init_app(app: Flask) -> None:
     """Install the shared hooks, template helpers and error pages on ``app``."""
+    app.request_class = Request
     version = _static_version(app)
     logs.init_app(app)
 
