@@ -40,3 +40,36 @@ def queries(app, client, url) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     return len(seen)
+
+
+def median_ms(fn, runs: int) -> float:
+    """Median wall time of ``fn()`` over ``runs`` calls, in milliseconds."""
+    import statistics
+    import time
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def fresh_app(url: str, **config):
+    """An app on database ``url`` emptied (PostgreSQL: the public schema dropped) and migrated."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from dip import create_app
+    from dip.extensions import db
+
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, **config})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade(revision="heads")
+    return app

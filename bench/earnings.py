@@ -22,16 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import fresh_app  # noqa: E402
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ.pop("REDIS_URL", None)  # jobs inline: the benchmark times the work, not the queue
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/dip_bench")
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 IMPORT_ROWS = 50_000
-
-
-def _sqlalchemy_url(url: str) -> str:
-    return "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgresql") else url
 
 
 def _times(fn, runs: int) -> list[float]:
@@ -56,11 +53,9 @@ def statement(rows: int) -> bytes:
 
 def measure(url: str, learners: int, tmp: str) -> dict:
     """Build a dataset of ``learners`` at ``url`` and time each operation."""
-    from flask_migrate import upgrade
     from sqlalchemy import event, func, select, text
 
     import dataset
-    from dip import create_app
     from dip.core.access import Role
     from dip.extensions import db
     from dip.modules.accounts.models import User
@@ -68,16 +63,10 @@ def measure(url: str, learners: int, tmp: str) -> dict:
     from dip.modules.earnings.models import EarningEntry
     from dip.modules.programs.models import Cohort, LearnerProfile, SiteGrant
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url), "UPLOAD_PATH": f"{tmp}/up",
-                      "WTF_CSRF_ENABLED": False, "REDIS_URL": None})
+    app = fresh_app(url, UPLOAD_PATH=f"{tmp}/up", REDIS_URL=None)
     app.extensions["dip_queue"]["url"] = None
     out = {}
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade(revision="heads")
         started = time.perf_counter()
         counts = dataset.generate(learners, recompute=False)
         out["generate_s"] = time.perf_counter() - started

@@ -7,10 +7,8 @@ For each page: first-view size (HTML + CSS + JS, gzip -9), SQL statements per re
 over repeated requests through the WSGI test client (SQLite; no network).
 """
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,12 +70,7 @@ def login(app, username):
 
 
 def median_ms(client, url) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return common.median_ms(lambda: client.get(url), RUNS)
 
 
 def main():

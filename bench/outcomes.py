@@ -19,27 +19,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+from bench.common import fresh_app  # noqa: E402
 from bench.dataset import PASSWORD  # noqa: E402
 
 
 def measure(url: str, tmp: str) -> list[str]:
     """Generate the dataset at ``url``, time the reviewer dashboard, return a results section."""
     os.environ["DATABASE_URL"] = url
-    from flask_migrate import upgrade
     from sqlalchemy import event, text
 
     from bench.dataset import generate
-    from dip import create_app
     from dip.extensions import db
 
-    app = create_app({"UPLOAD_PATH": f"{tmp}/uploads", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url)})
+    app = fresh_app(url, UPLOAD_PATH=f"{tmp}/uploads")
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade(revision="heads")
         started = time.perf_counter()
         data = generate(LEARNERS)
         generated = time.perf_counter() - started
@@ -87,10 +80,6 @@ def measure(url: str, tmp: str) -> list[str]:
     ] + [f"| {label} (`{path}`) | {med:.0f} | {lo:.0f} | {hi:.0f} | {q} | {raw:,} | {gz:,} |"
          for label, path, med, lo, hi, q, raw, gz in rows]
     return lines + [""]
-
-
-def _sqlalchemy_url(url: str) -> str:
-    return "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgresql") else url
 
 
 def main():

@@ -9,10 +9,8 @@ learners for the trainer's readiness page and proposals list. For each page: fir
 the WSGI test client (SQLite). Also the readiness checks and a word diff on long texts.
 """
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,12 +75,7 @@ def login(app, username):
 
 
 def median_ms(fn) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return common.median_ms(fn, RUNS)
 
 
 def main():

@@ -5,30 +5,46 @@ use commas or (in French and other locales) semicolons. The standard library's `
 does the parsing; this module only finds the encoding and the separator, which no
 library does reliably for such small files.
 """
+import codecs
 import csv
 import io
+import re
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 class CsvError(ValueError):
     """The file cannot be read as CSV at all (the message is translated by the caller)."""
 
 
-def decode(data: bytes) -> str:
-    """Decode ``data`` as UTF-8 (BOM or not), falling back to Windows-1252."""
+def decode(data: bytes, lenient: bool = False) -> str:
+    """Decode ``data`` as Excel's "Unicode text" (UTF-16 with a BOM) or UTF-8 (BOM or not),
+    falling back to Windows-1252; ``lenient`` reads what is left as Latin-1 (never fails)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    if lenient:
+        return data.decode("latin-1")
     raise CsvError("encoding")  # cp1252 leaves only five bytes undefined
 
 
 def sniff_delimiter(text: str) -> str:
-    """Return ``;`` when the header line has more semicolons than commas, else ``,``."""
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
+    """The separator (comma, semicolon or tab) used most on one of the first lines, quoted
+    text ignored; comma on a tie. Several lines are looked at, because statements often
+    start with a title line ("Statement for …") above the real header."""
+    lines = [ln for ln in text[:20000].splitlines()[:20] if ln.strip()][:10]
+    counts = dict.fromkeys((",", ";", "\t"), 0)
+    for line in lines:
+        bare = _QUOTED.sub("", line)
+        for sep in counts:
+            counts[sep] = max(counts[sep], bare.count(sep))
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:

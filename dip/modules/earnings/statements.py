@@ -47,7 +47,6 @@ Decisions worth knowing
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -62,6 +61,7 @@ from decimal import Decimal, InvalidOperation
 from babel.core import get_global
 from flask_babel import lazy_gettext as _l
 
+from dip.core import csvio
 from dip.core.clock import today as utc_today
 from dip.modules.earnings.models import KINDS, PLATFORMS
 
@@ -242,38 +242,8 @@ def _records(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
     return _text_records(data)
 
 
-def _decode(data: bytes) -> str:
-    """Decode text the way spreadsheets save it; never fails (Latin-1 maps every byte)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-def _delimiter(lines: list[str]) -> str:
-    """The separator used most on one line (quoted text ignored); comma on a tie.
-
-    The first few lines are looked at, not only the first, because mobile-money statements
-    often start with a title line ("Statement for …") above the real header.
-    """
-    counts = dict.fromkeys((",", ";", "\t"), 0)
-    for line in lines:
-        bare = _QUOTED.sub("", line)
-        for sep in counts:
-            counts[sep] = max(counts[sep], bare.count(sep))
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
-
-
 def _text_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(data)
+    text = csvio.decode(data, lenient=True)
     # A UTF-8 BOM survives as mojibake when the rest of the file is Windows-1252.
     for bom in ("\ufeff", "ï»¿"):
         if text.startswith(bom):
@@ -293,8 +263,7 @@ def _text_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if match:  # Excel writes "sep=;" as a first line to name the separator
         delimiter, text, offset = match.group(1), rest, 1
     else:
-        first_lines = [ln for ln in text[:20000].splitlines()[:20] if ln.strip()][:10]
-        delimiter = _delimiter(first_lines)
+        delimiter = csvio.sniff_delimiter(text)
     return _csv_records(text, delimiter, offset)
 
 
