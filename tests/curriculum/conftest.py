@@ -12,6 +12,9 @@ modules:
     kind: core
     weeks: [1, 4]
     hours: 30
+    lesson_hours: 1
+    practice_hours: 29
+    languages: [en]
     digcomp: ["1.1"]
     title: {en: "Alpha basics", fr: "Les bases alpha", sw: "Misingi ya alpha", ar: "أساسيات ألفا"}
     summary: {en: "The first module."}
@@ -20,6 +23,8 @@ modules:
     kind: core
     weeks: [5, 8]
     hours: 20
+    lesson_hours: 1
+    practice_hours: 19
     title: {en: "Beta skills", fr: "Compétences bêta"}
 """
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dip.core.clock import utcnow
 from dip.extensions import db
+from dip.modules.curriculum.langs import LangStr, pick
 
 KINDS = ("text", "file", "link")
 FILE_KINDS = ("docx", "xlsx", "pdf", "png", "jpg")
@@ -31,6 +32,8 @@ class Assignment(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
     checks: Mapped[list] = mapped_column(db.JSON, default=list)
     rubric: Mapped[list] = mapped_column(db.JSON, default=list)  # [{"criterion": str, "points": int}]
+    # Curriculum translations: {lang: {"instructions": str, "rubric": [criterion, ...]}}
+    texts: Mapped[dict] = mapped_column(db.JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -40,9 +43,33 @@ class Assignment(db.Model):
         """The rubric's total."""
         return sum(int(c["points"]) for c in self.rubric)
 
-    def title_in(self, lang: str) -> str:
-        """The title in ``lang``, falling back to English."""
-        return (self.titles or {}).get(lang) or self.title
+    def title_in(self, lang: str) -> LangStr:
+        """The title in ``lang``, else in English (it says which; a trainer's: unknown)."""
+        if self.key is None:
+            return LangStr(self.title, "")
+        return pick({"en": self.title, **(self.titles or {})}, lang)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the instructions and rubric can be read in (English first)."""
+        return ["en", *sorted(self.texts or {})]
+
+    def instructions_in(self, lang: str) -> LangStr:
+        """The instructions (Markdown) in ``lang``, else in English (it says which)."""
+        text = (self.texts or {}).get(lang)
+        return LangStr(text["instructions"], lang) if text else LangStr(self.instructions,
+                                                                         self._own_lang)
+
+    def rubric_in(self, lang: str) -> list[dict]:
+        """The rubric with each criterion in ``lang`` (a ``LangStr``), else in English."""
+        text = (self.texts or {}).get(lang)
+        return [{**item, "criterion": LangStr(text["rubric"][n], lang) if text
+                 else LangStr(item["criterion"], self._own_lang)} for n, item in enumerate(self.rubric)]
+
+    @property
+    def _own_lang(self) -> str:
+        """English for the curriculum's; unknown for a trainer's own (typed in any language)."""
+        return "en" if self.key else ""
 
 
 class Draft(db.Model):

@@ -16,8 +16,11 @@ import nh3
 import yaml
 from bs4 import BeautifulSoup
 
+from dip.modules.curriculum.errors import ContentError  # noqa: F401 - re-exported
+
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
-LANGS = ("en", "fr", "sw", "ar")
+#: Languages content may be written in (the interface may not offer all of them yet).
+LANGS = ("en", "fr", "sw", "ar", "rw", "rn")
 KINDS = ("core", "workshop")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}$")
 RESERVED_SLUGS = {"offline", "media"}
@@ -36,10 +39,6 @@ def root() -> Path:
     from flask import current_app
 
     return Path(current_app.config.get("CURRICULUM_CONTENT") or CONTENT_ROOT)
-
-
-class ContentError(ValueError):
-    """A content file that cannot be loaded, and why."""
 
 
 def file_hash(*parts: bytes) -> str:
@@ -115,10 +114,20 @@ def load_catalogue(root: Path) -> list[dict]:
             raise ContentError(f"{key}: weeks end before they start")
         if item.get("kind", "core") not in KINDS:
             raise ContentError(f"{key}: kind must be core or workshop")
+        hours = _int(item.get("hours", 0), f"{key}: hours", 0, 999)
+        lesson_hours = _int(item.get("lesson_hours"), f"{key}: lesson_hours", 0, 999)
+        practice_hours = _int(item.get("practice_hours"), f"{key}: practice_hours", 0, 999)
+        if lesson_hours + practice_hours != hours:
+            raise ContentError(f"{key}: lesson_hours ({lesson_hours}) and practice_hours "
+                               f"({practice_hours}) must add up to hours ({hours})")
+        languages = _strings(item.get("languages", ["en"]), f"{key}: languages")
+        if "en" not in languages or not set(languages) <= set(LANGS):
+            raise ContentError(f"{key}: languages must list en and only {', '.join(LANGS)}")
         out.append({
             "key": key, "order": _int(item.get("order"), f"{key}: order", 1, 999),
             "kind": item.get("kind", "core"), "week_start": start, "week_end": end,
-            "hours": _int(item.get("hours", 0), f"{key}: hours", 0, 999),
+            "hours": hours, "lesson_hours": lesson_hours, "practice_hours": practice_hours,
+            "languages": [lang for lang in LANGS if lang in languages],
             "digcomp": _strings(item.get("digcomp", []), f"{key}: digcomp"),
             "titles": _texts(item.get("title"), f"{key}: title"),
             "summaries": _texts(item.get("summary", {}), f"{key}: summary", required=False),
@@ -141,16 +150,43 @@ def _selfcheck(value, reference: list | None = None) -> list[dict]:
             raise ContentError(f"selfcheck question {n} has no 'why'")
         out.append({"question": str(q["question"]).strip(), "options": [str(o) for o in options],
                      "answer": answer, "why": str(q["why"]).strip()})
+    if reference is not None and len(out) != len(reference):
+        raise ContentError(f"selfcheck has {len(out)} questions, the English has {len(reference)}")
     if reference is not None and [(len(q["options"]), q["answer"]) for q in out] != [
             (len(q["options"]), q["answer"]) for q in reference]:
         raise ContentError("selfcheck options and answers must match the English file")
     return out
 
 
-def parse_lesson(path: Path, english: dict | None = None, media_url: str = "") -> dict:
-    """Read a lesson file (``english`` given: a translation of it); raise ContentError if malformed."""
+def _labels(value) -> dict[str, dict[str, str]]:
+    """``labels:`` front matter: ``{picture name: {text id: label}}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+            isinstance(ids, dict) and all(isinstance(v, (str, int, float)) for v in ids.values())
+            for ids in value.values()):
+        raise ContentError("labels must map each picture name to {text id: label}")
+    return {str(name): {str(k): str(v).strip() for k, v in ids.items()}
+            for name, ids in value.items()}
+
+
+def lesson_lang(path: Path) -> str:
+    """The language of a lesson or assignment file: ``x.fr.md`` is French, ``x.md`` English."""
+    return Path(path).stem.partition(".")[2] or "en"
+
+
+def parse_lesson(path: Path, english: dict | None = None, media_url: str = "",
+                 images=None) -> dict:
+    """Read a lesson file (``english`` given: a translation of it); raise ContentError if malformed.
+
+    ``images`` (an ``images.Images`` of the module folder) makes the pictures; without it
+    one is made for this file alone, which is what a writer checking a file needs.
+    """
+    from dip.modules.curriculum.images import Images
+
+    path = Path(path)
     try:
-        meta, body = front_matter(Path(path).read_text(encoding="utf-8"))
+        meta, body = front_matter(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"cannot read: {exc}") from exc
     outcomes = _strings(meta.get("outcomes"), "outcomes")
@@ -159,6 +195,7 @@ def parse_lesson(path: Path, english: dict | None = None, media_url: str = "") -
     lesson = {
         "outcomes": outcomes,
         "selfcheck": _selfcheck(meta.get("selfcheck"), english and english["selfcheck"]),
+        "labels": _labels(meta.get("labels")),
     }
     if english is None:
         lesson.update(
@@ -167,8 +204,40 @@ def parse_lesson(path: Path, english: dict | None = None, media_url: str = "") -
             minutes=_int(meta.get("minutes"), "minutes", 1, 600),
             digcomp=_strings(meta.get("digcomp", []), "digcomp"),
         )
-    lesson.update(render(body, Path(path).parent, media_url))
+    lang = lesson_lang(path)
+    titles = (english or lesson).get("titles") or {}
+    images = images or Images(path.parent, media_url)
+    resolve = images.resolver(lang, lesson["labels"], titles.get(lang) or titles.get("en"))
+    lesson.update(render(body, path.parent, media_url, resolve))
     return lesson
+
+
+def compare(english: dict, translation: dict, images=None) -> list[str]:
+    """What a translation drops that the English has (each a sentence a writer can act on).
+
+    Self-check questions, practice steps, pictures and the labels of the English drawings;
+    ``images`` (the module's ``images.Images``) gives the ids each drawing has.
+    """
+    gaps = []
+    n_en, n_tr = len(english["selfcheck"]), len(translation["selfcheck"])
+    if n_tr != n_en:
+        gaps.append(f"has {n_tr} self-check questions, the English has {n_en}")
+    if translation["practice_steps"] != english["practice_steps"]:
+        gaps.append(f"has {translation['practice_steps']} practice steps, the English has "
+                    f"{english['practice_steps']}")
+    for name in english["pictures"]:
+        if name not in translation["pictures"]:
+            gaps.append(f"does not show images/{name}")
+    if translation.get("alt_missing"):
+        gaps.append("a picture has no alt text")
+    for name in english["pictures"]:
+        picture = images.picture(name.removesuffix(".svg")) if images and name.endswith(".svg") \
+            else None
+        labels = translation.get("labels", {}).get(name.removesuffix(".svg"), {})
+        for text_id in (picture.ids if picture else ()):
+            if not labels.get(text_id):
+                gaps.append(f"has no label for {text_id} in images/{name}")
+    return gaps
 
 
 # ---- Markdown, rendered once ----
@@ -211,12 +280,29 @@ def _is_external(href: str) -> bool:
     return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", href, re.I)) and not href.startswith("#")
 
 
-def render(text: str, folder: Path, media_url: str) -> dict:
+def _practice_steps(soup) -> int:
+    """The numbered items under ``## Practice`` (nested ones too)."""
+    heading = soup.find("h2", id="practice")
+    steps = 0
+    for sibling in heading.find_next_siblings() if heading else ():
+        if sibling.name == "h2":
+            break
+        items = ([sibling] if sibling.name == "ol" else []) + sibling.find_all("ol")
+        steps += sum(len(ol.find_all("li", recursive=False)) for ol in items)
+    return steps
+
+
+def render(text: str, folder: Path, media_url: str, resolve=None) -> dict:
     """Markdown to safe HTML with heading anchors, a table of contents and checked images.
 
-    Images must be files in ``folder/images/`` (PNG, GIF or JPEG, size read from the file);
-    they are served under ``media_url`` and loaded lazily. Any other image is left out.
+    Images must be files in ``folder/images/``: PNG, GIF or JPEG (size read from the file) or
+    SVG drawings that pass the allow-list. ``resolve(src)`` gives ``(url, width, height)`` or
+    None; they are loaded lazily at that size. Any other image is left out.
     """
+    if resolve is None:
+        from dip.modules.curriculum.images import Images
+
+        resolve = Images(folder, media_url).resolver("en", {}, None)
     html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"])
     html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, link_rel=None,
                      url_schemes={"http", "https", "mailto"})
@@ -238,15 +324,16 @@ def render(text: str, folder: Path, media_url: str) -> dict:
         raise ContentError(
             "the body must have exactly the sections '## Explanation', '## Worked example', "
             f"'## Practice' in this order (found {sections})")
+    pictures, alt_missing = [], 0
     for img in soup.find_all("img"):
         src = img.get("src", "")
-        name = src.removeprefix("images/") if src.startswith("images/") else None
-        size = image_size(folder / "images" / name) if name and "/" not in name else None
-        if size is None:
+        found = resolve(src)
+        if found is None:
             img.decompose()
             continue
-        img["src"] = f"{media_url}{name}"
-        img["width"], img["height"] = size
+        pictures.append(src.removeprefix("images/"))
+        alt_missing += not img.get("alt", "").strip()
+        img["src"], img["width"], img["height"] = found
         img["loading"] = "lazy"
     for link in soup.find_all("a"):
         if _is_external(link.get("href", "")):
@@ -255,5 +342,6 @@ def render(text: str, folder: Path, media_url: str) -> dict:
             link.append(" ")
             link.append(BeautifulSoup(EXTERNAL_MARK, "html.parser"))
     words = len(soup.get_text(" ").split())
-    return {"html": str(soup), "toc": toc,
+    return {"html": str(soup), "toc": toc, "pictures": pictures, "alt_missing": alt_missing,
+            "practice_steps": _practice_steps(soup),
             "reading_minutes": max(1, math.ceil(words / WORDS_PER_MINUTE))}

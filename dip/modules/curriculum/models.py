@@ -1,17 +1,12 @@
 """DIP modules and lessons (synced from content files), progress, self-check attempts, schedules."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dip.core.clock import utcnow
 from dip.extensions import db
-
-
-def _in(values: dict | None, lang: str, default: str = "") -> str:
-    """``values[lang]``, falling back to English."""
-    values = values or {}
-    return values.get(lang) or values.get("en") or default
+from dip.modules.curriculum.langs import LangStr, pick
 
 
 class Module(db.Model):
@@ -26,6 +21,9 @@ class Module(db.Model):
     week_start: Mapped[int]
     week_end: Mapped[int]
     hours: Mapped[int] = mapped_column(default=0)
+    lesson_hours: Mapped[int] = mapped_column(default=0)  # reading and lesson activities
+    practice_hours: Mapped[int] = mapped_column(default=0)  # assignments, practice with the trainer
+    languages: Mapped[list] = mapped_column(db.JSON, default=list)  # what the module ships in
     digcomp: Mapped[list] = mapped_column(db.JSON, default=list)
     titles: Mapped[dict] = mapped_column(db.JSON, default=dict)
     summaries: Mapped[dict] = mapped_column(db.JSON, default=dict)
@@ -36,13 +34,13 @@ class Module(db.Model):
         back_populates="module", order_by="(Lesson.order, Lesson.slug)",
         primaryjoin="and_(Module.id == Lesson.module_id, Lesson.active)", viewonly=True)
 
-    def title_in(self, lang: str) -> str:
-        """The title in ``lang``, falling back to English."""
-        return _in(self.titles, lang, self.key)
+    def title_in(self, lang: str) -> LangStr:
+        """The title in ``lang``, else in English (it says which)."""
+        return pick(self.titles, lang, self.key)
 
-    def summary_in(self, lang: str) -> str:
-        """The summary in ``lang``, falling back to English."""
-        return _in(self.summaries, lang)
+    def summary_in(self, lang: str) -> LangStr:
+        """The summary in ``lang``, else in English (it says which)."""
+        return pick(self.summaries, lang)
 
 
 class Lesson(db.Model):
@@ -59,20 +57,39 @@ class Lesson(db.Model):
     titles: Mapped[dict] = mapped_column(db.JSON, default=dict)
     digcomp: Mapped[list] = mapped_column(db.JSON, default=list)
     # {lang: {"html", "toc": [[level, id, text]], "outcomes": [...], "selfcheck": [...],
-    #         "reading_minutes"}}
-    texts: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    #         "reading_minutes", "pictures", "practice_steps"}}: 13 KB a language. Deferred:
+    # only a page that shows the lesson's body loads it (issue 15: 615 KB per home view).
+    texts: Mapped[dict] = mapped_column(db.JSON, default=dict, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
-    def title_in(self, lang: str) -> str:
-        """The title in ``lang``, falling back to English."""
-        return _in(self.titles, lang, self.slug)
+    def title_in(self, lang: str) -> LangStr:
+        """The title in ``lang``, else in English (it says which)."""
+        return pick(self.titles, lang, self.slug)
+
+    def text_lang(self, lang: str) -> str:
+        """The language the lesson is shown in to a ``lang`` reader: theirs, else English."""
+        return lang if lang in self.texts else "en"
 
     def text_in(self, lang: str) -> dict:
-        """The rendered lesson in ``lang``, falling back to English."""
-        return self.texts.get(lang) or self.texts["en"]
+        """The rendered lesson in ``lang``, falling back to English (see ``text_lang``)."""
+        return self.texts[self.text_lang(lang)]
+
+
+class Picture(db.Model):
+    """A lesson drawing in one language, checked and labelled at sync (served, cached a year)."""
+
+    __tablename__ = "curriculum_pictures"
+    __table_args__ = (UniqueConstraint("module_id", "name", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("curriculum_modules.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    lang: Mapped[str] = mapped_column(String(8))
+    svg: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(16))
 
 
 class LessonCompletion(db.Model):
