@@ -100,7 +100,9 @@ def init_app(app: Flask) -> None:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         if request.endpoint == "static" and request.args.get("v"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        elif request.endpoint != "static":
+        elif request.endpoint != "static" and not response.cache_control.immutable:
+            # (A view that marks its answer immutable serves content that holds no personal
+            # data under a fingerprinted URL, e.g. a lesson drawing: it keeps its own header.)
             # Shared computers: nothing a page showed may be kept for the next person.
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"

@@ -26,6 +26,11 @@ def upgrade():
         batch_op.alter_column("lesson_hours", server_default=None)
         batch_op.alter_column("practice_hours", server_default=None)
         batch_op.alter_column("languages", server_default=None)
+    with op.batch_alter_table("curriculum_lessons") as batch_op:
+        batch_op.add_column(sa.Column("languages", sa.JSON(), nullable=False,
+                                      server_default='["en"]'))
+    with op.batch_alter_table("curriculum_lessons") as batch_op:
+        batch_op.alter_column("languages", server_default=None)
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.add_column(sa.Column("texts", sa.JSON(), nullable=False, server_default="{}"))
     with op.batch_alter_table("assignments") as batch_op:
@@ -50,6 +55,8 @@ def downgrade():
     op.drop_table("curriculum_pictures")
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_column("texts")
+    with op.batch_alter_table("curriculum_lessons") as batch_op:
+        batch_op.drop_column("languages")
     with op.batch_alter_table("curriculum_modules") as batch_op:
         batch_op.drop_column("languages")
         batch_op.drop_column("practice_hours")

@@ -99,12 +99,15 @@ def test_markdown_is_rendered_once_safely(app, synced, alpha_lesson):
     assert text["reading_minutes"] == 1
 
 
-def test_translations_fall_back_to_english(app, synced, alpha_lesson):
+def test_a_missing_translation_is_english_and_says_so(app, synced, alpha_lesson):
     first, second = alpha_lesson("first"), alpha_lesson("second")
-    assert "L'herbe est verte." in first.text_in("fr")["html"]
-    assert first.text_in("sw") is first.texts["en"]
-    assert second.text_in("fr") is second.texts["en"]
-    assert first.title_in("fr") == "First lesson (fr)" and first.title_in("ar") == "First lesson"
+    shown, text = services.lesson_text(first, "fr")
+    assert shown == "fr" and "L'herbe est verte." in text["html"]
+    assert services.lesson_text(first, "sw")[0] == "en"
+    assert services.lesson_text(second, "fr") == ("en", second.texts["en"])
+    assert (first.title_in("fr"), first.title_in("fr").lang) == ("First lesson (fr)", "fr")
+    assert (first.title_in("ar"), first.title_in("ar").attrs) == (
+        "First lesson", ' lang="en" dir="ltr"')
 
 
 def test_the_real_curriculum_loads_with_six_lessons_per_core_module(app):

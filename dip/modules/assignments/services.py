@@ -86,15 +86,37 @@ def _rubric(rubric) -> list[dict]:
     return out
 
 
+def parse_translation(path: Path, english: dict) -> dict:
+    """Read ``<key>.<lang>.md``: ``rubric:`` (plain strings, as many as the English) and the
+    instructions; raise ValueError with the reason when it does not match the English."""
+    meta, body = front_matter(path.read_text(encoding="utf-8"))
+    rubric = meta.get("rubric")
+    if set(meta) - {"rubric"}:
+        raise ValueError("a translation's front matter holds only rubric")
+    if not isinstance(rubric, list) or not all(isinstance(c, str) and c.strip() for c in rubric):
+        raise ValueError("rubric must be a list of the translated criteria as plain strings")
+    if len(rubric) != len(english["rubric"]):
+        raise ValueError(f"rubric has {len(rubric)} criteria, the English has "
+                         f"{len(english['rubric'])}")
+    if not body.strip():
+        raise ValueError("the instructions are missing")
+    return {"instructions": body.strip(), "rubric": [c.strip() for c in rubric]}
+
+
 def sync_assignments(content_root: Path) -> list[tuple[str, str]]:
-    """Upsert every ``<module>/assignments/*.md`` under ``content_root`` by key.
+    """Upsert every ``<module>/assignments/<key>.md`` under ``content_root`` by key, with its
+    translations ``<key>.<lang>.md``.
 
     Returns ``(path, reason)`` for each malformed file (and duplicate keys); the good files
     are saved either way. Running it twice changes nothing.
     """
+    from dip.modules.curriculum.content import LANGS, lesson_lang
+
     problems: list[tuple[str, str]] = []
     parsed: dict[str, dict] = {}
-    for path in sorted(Path(content_root).glob("*/assignments/*.md")):
+    by_file: dict[Path, dict] = {}
+    paths = sorted(Path(content_root).glob("*/assignments/*.md"))
+    for path in (p for p in paths if lesson_lang(p) == "en"):
         try:
             data = _parse(path)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -104,7 +126,18 @@ def sync_assignments(content_root: Path) -> list[tuple[str, str]]:
             problems.append((str(path), f"duplicate key {data['key']}"))
             continue
         data["module_key"] = path.parent.parent.name
-        parsed[data["key"]] = data
+        data["texts"] = {}
+        parsed[data["key"]] = by_file[path] = data
+    for path in (p for p in paths if lesson_lang(p) != "en"):
+        lang, english = lesson_lang(path), by_file.get(path.with_name(path.name.split(".")[0] + ".md"))
+        try:
+            if lang not in LANGS or lang == "en":
+                raise ValueError(f"unknown language '{lang}'")
+            if english is None:
+                raise ValueError("a translation without a loaded English file")
+            english["texts"][lang] = parse_translation(path, english)
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append((str(path), str(exc)))
     existing = {a.key: a for a in db.session.scalars(
         select(Assignment).where(Assignment.key.in_(list(parsed))))} if parsed else {}
     for key, data in parsed.items():

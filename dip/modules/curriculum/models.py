@@ -60,6 +60,7 @@ class Lesson(db.Model):
     #         "reading_minutes", "pictures", "practice_steps"}}: 13 KB a language. Deferred:
     # only a page that shows the lesson's body loads it (issue 15: 615 KB per home view).
     texts: Mapped[dict] = mapped_column(db.JSON, default=dict, deferred=True)
+    languages: Mapped[list] = mapped_column(db.JSON, default=list)  # the keys of texts
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -71,11 +72,7 @@ class Lesson(db.Model):
 
     def text_lang(self, lang: str) -> str:
         """The language the lesson is shown in to a ``lang`` reader: theirs, else English."""
-        return lang if lang in self.texts else "en"
-
-    def text_in(self, lang: str) -> dict:
-        """The rendered lesson in ``lang``, falling back to English (see ``text_lang``)."""
-        return self.texts[self.text_lang(lang)]
+        return lang if lang in (self.languages or ()) else "en"
 
 
 class Picture(db.Model):

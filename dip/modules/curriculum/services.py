@@ -12,7 +12,7 @@ from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.curriculum.models import (
-    CohortSchedule, Lesson, LessonCompletion, Module, SelfCheckAttempt,
+    CohortSchedule, Lesson, LessonCompletion, Module, Picture, SelfCheckAttempt,
 )
 from dip.modules.curriculum.sync import sync  # noqa: F401 - the contract the CLI and tests use
 from dip.modules.programs import services as programs
@@ -44,6 +44,27 @@ def lessons() -> list[Lesson]:
     return list(db.session.scalars(
         select(Lesson).join(Lesson.module).options(contains_eager(Lesson.module))
         .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug)))
+
+
+def picture(module: Module, file_name: str) -> Picture | None:
+    """The drawing ``<name>.<lang>.svg`` of ``module``, as sync made it."""
+    name, _, lang = file_name.removesuffix(".svg").partition(".")
+    return db.session.scalar(select(Picture).where(
+        Picture.module_id == module.id, Picture.name == name, Picture.lang == lang))
+
+
+def lesson_text(lesson: Lesson, lang: str) -> tuple[str, dict]:
+    """``(language shown, rendered text)`` of ``lesson`` for a ``lang`` reader.
+
+    Reads only that language's part of ``texts`` (SQLite ``json_extract``, PostgreSQL ``->``):
+    a page shows one language and need not decode the others.
+    """
+    shown = lesson.text_lang(lang)
+    if "texts" not in lesson.__dict__:
+        text = db.session.scalar(select(Lesson.texts[shown]).where(Lesson.id == lesson.id))
+    else:  # already loaded (the offline pack, sync)
+        text = lesson.texts[shown]
+    return shown, text
 
 
 def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
@@ -80,7 +101,9 @@ def grade(learner_id: int, lesson: Lesson, lang: str, answers: dict) -> SelfChec
     ``answers`` maps a question's index to the chosen option's index (strings, from a form);
     an unanswered or invalid answer counts as wrong.
     """
-    questions = lesson.text_in(lang)["selfcheck"]
+    # The answer indices are the same in every language (sync checks it), so an answer given
+    # in one language is graded the same in another.
+    questions = lesson_text(lesson, lang)[1]["selfcheck"]
     chosen = []
     for n, question in enumerate(questions):
         value = str(answers.get(str(n), answers.get(n, "")))
@@ -115,7 +138,7 @@ def attempt_count(learner_id: int, lesson_id: int) -> int:
 def review(lesson: Lesson, lang: str, attempt: SelfCheckAttempt) -> list[dict]:
     """Each question with the learner's choice, whether it was right, and why."""
     out = []
-    for question, choice in zip(lesson.text_in(lang)["selfcheck"], attempt.answers):
+    for question, choice in zip(lesson_text(lesson, lang)[1]["selfcheck"], attempt.answers):
         out.append({**question, "chosen": choice, "right": choice == question["answer"]})
     return out
 

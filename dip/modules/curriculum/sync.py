@@ -77,7 +77,7 @@ def _load_lesson(module: Module, slug: str, paths: dict[str, Path], images: Imag
         problems.extend((str(path), gap) for gap in content.compare(lesson, translation, images))
         texts[lang] = {k: translation[k] for k in TEXT_KEYS}
     data = {k: lesson[k] for k in ("titles", "order", "minutes", "digcomp")}
-    data["texts"] = texts
+    data["texts"], data["languages"] = texts, sorted(texts)
     data["content_hash"] = content.file_hash(
         *(paths[lang].read_bytes() for lang in sorted(texts)),
         *(images.produced[key] for key in sorted(images.produced) if key[0] in

@@ -15,6 +15,7 @@ from dip.core.errors import ServiceError
 from dip.core.once import once
 from dip.extensions import db
 from dip.modules.curriculum import content, offline, services
+from dip.modules.curriculum.langs import direction
 from dip.modules.programs import services as programs
 from dip.modules.programs.models import Cohort
 
@@ -67,7 +68,7 @@ def _kb(size: int) -> str:
 @bp.route("/learn/")
 @roles(*ALL_ROLES)
 def index():
-    """The modules, their weeks, and the learner's progress in each."""
+    """The modules, their weeks and times, and the learner's progress in each."""
     return render_template("curriculum/index.html", modules=services.modules(), plan=_my_plan(),
                            counts=services.module_counts(_learner_id()),
                            learner=_learner_id() is not None)
@@ -76,13 +77,15 @@ def index():
 @bp.route("/learn/<module_key>/")
 @roles(*ALL_ROLES)
 def module(module_key: str):
-    """A module's lessons, with done marks, its weeks and the offline pack's size."""
+    """A module's lessons, with done marks, its weeks and times, and the offline pack's size."""
     mod = _module(module_key)
     learner_id = _learner_id()
     return render_template(
         "curriculum/module.html", module=mod, weeks=_my_plan().get(mod.id),
         done=services.done_ids(learner_id) if learner_id else set(),
-        learner=learner_id is not None, pack_kb=_kb(len(offline.pack(mod, _lang(), content.root()))))
+        learner=learner_id is not None,
+        missing=[l for l in mod.lessons if _lang() not in l.languages],
+        pack_kb=_kb(offline.pack_size(mod, _lang(), content.root())))
 
 
 @bp.route("/learn/<module_key>/<slug>")
@@ -90,14 +93,14 @@ def module(module_key: str):
 def lesson(module_key: str, slug: str):
     """A lesson: what you will learn, the body, the self-check and "mark as done"."""
     item = _lesson(module_key, slug)
-    text = item.text_in(_lang())
+    shown, text = services.lesson_text(item, _lang())
     learner_id = _learner_id()
     attempt = services.latest_attempt(learner_id, item.id) if learner_id else None
     previous, following = services.neighbours(item)
     return render_template(
         "curriculum/lesson.html", lesson=item, module=item.module, text=text,
-        body=offline.localise(text["html"]), toc=offline.toc(text["toc"]),
-        learner=learner_id is not None,
+        tl=shown, td=direction(shown), body=offline.localise(text["html"], _lang(), shown),
+        toc=offline.toc(text["toc"]), learner=learner_id is not None,
         done=learner_id is not None and item.id in services.done_ids(learner_id),
         attempt=attempt, review=services.review(item, _lang(), attempt) if attempt else None,
         attempts=services.attempt_count(learner_id, item.id) if attempt else 0,
@@ -150,10 +153,27 @@ def offline_pack(module_key: str):
 @bp.route("/learn/<module_key>/media/<name>")
 @roles(*ALL_ROLES)
 def media(module_key: str, name: str):
-    """A lesson image (only files that sync accepted, from the module's images folder)."""
+    """A lesson picture: a drawing in one language (``<name>.<lang>.svg``, checked and
+    labelled at sync) or a photo from the module's images folder."""
     from flask import send_from_directory
 
     mod = _module(module_key)
+    if name.endswith(".svg"):
+        drawing = services.picture(mod, name)
+        if drawing is None:
+            abort(404)
+        response = Response(drawing.svg, mimetype="image/svg+xml")
+        if request.args.get("v") == drawing.fingerprint:
+            # The URL changes with the drawing, and a drawing holds no personal data: a
+            # learner on a paid mobile connection downloads it once a year at most.
+            response.cache_control.public = True
+            response.cache_control.max_age = 31536000
+            response.cache_control.immutable = True
+        # Opened on its own, a drawing may load nothing and run nothing.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
+            "sandbox")
+        return response
     folder = content.root() / mod.key / "images"
     if "/" in name or content.image_size(folder / name) is None:
         abort(404)
