@@ -110,3 +110,39 @@ def alpha_lesson(synced):
         return services.lesson_by_slug(services.module_by_key(module), slug)
 
     return get
+
+
+DRAWING = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200" width="400" height="200">
+<title>Parts of a screen</title>
+<g fill="none" stroke="#222" stroke-width="2"><rect x="20" y="20" width="360" height="140" rx="6" fill="#e9eef8"/>
+<path d="M180 160v20h40v-20"/></g>
+<g font-size="16" text-anchor="middle" fill="#222">
+<text id="t-screen" x="200" y="90">Screen</text>
+<text id="t-stand" x="200" y="196">Stand</text>
+<text x="340" y="40">Ctrl</text>
+</g>
+</svg>
+"""
+LABELS_FR = 'labels:\n  screen-parts:\n    t-screen: "Écran"\n    t-stand: "Pied"\n'
+LABELS_AR = 'labels:\n  screen-parts:\n    t-screen: "الشاشة"\n    t-stand: "الحامل"\n'
+
+
+@pytest.fixture
+def drawn(content_dir) -> Path:
+    """The small content folder, with a drawing shown by ``alpha/first`` in English, French
+    (labelled) and Arabic (labelled, its own mirrored drawing)."""
+    (content_dir / "alpha" / "images" / "screen-parts.svg").write_text(DRAWING, encoding="utf-8")
+    (content_dir / "alpha" / "images" / "screen-parts.ar.svg").write_text(
+        DRAWING.replace('x="340"', 'x="60"'), encoding="utf-8")
+    picture = "![{alt}](images/screen-parts.svg)"
+    first = content_dir / "alpha" / "first.md"
+    first.write_text(lesson_text(body_extra=picture.format(alt="A screen on its stand")),
+                     encoding="utf-8")
+    french = content_dir / "alpha" / "first.fr.md"
+    text = french.read_text(encoding="utf-8").replace("L'herbe est verte.", "L'herbe est verte. "
+                                                     + picture.format(alt="Un écran sur son pied"))
+    french.write_text(text.replace("selfcheck:", LABELS_FR + "selfcheck:", 1), encoding="utf-8")
+    arabic = lesson_text(q1="ما لون العشب؟", body_extra=picture.format(alt="شاشة على حاملها"))
+    (content_dir / "alpha" / "first.ar.md").write_text(
+        arabic.replace("selfcheck:", LABELS_AR + "selfcheck:", 1), encoding="utf-8")
+    return content_dir

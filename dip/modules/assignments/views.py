@@ -1,6 +1,6 @@
 """Assignments, submissions and grading; cohort pages are in ``cohort_views``."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 import jobs.grading
@@ -104,9 +104,10 @@ def detail(assignment_id: int):
             flash(_("Sent. Your trainer will grade it."), "success")
             return redirect(url_for("assignments.detail", assignment_id=assignment.id))
     mine = services.versions(assignment.id, current_user.id) if learner else []
+    shown = assignment.instructions_in(str(get_locale()))
     return render_template("assignments/detail.html", assignment=assignment, form=form,
-                           learner=learner, versions=mine,
-                           instructions=services.render_markdown(assignment.instructions))
+                           learner=learner, versions=mine, shown=shown,
+                           instructions=services.render_markdown(shown))
 
 
 @bp.route("/assignments/<int:assignment_id>/draft", methods=["POST"])

@@ -212,6 +212,15 @@ def parse_lesson(path: Path, english: dict | None = None, media_url: str = "",
     return lesson
 
 
+def lesson_files(folder: Path) -> dict[str, dict[str, Path]]:
+    """``{slug: {lang: path}}`` for the Markdown files directly in ``folder``."""
+    files: dict[str, dict[str, Path]] = {}
+    for path in sorted(Path(folder).glob("*.md")):
+        stem, _, lang = path.stem.partition(".")
+        files.setdefault(stem, {})[lang or "en"] = path
+    return files
+
+
 def compare(english: dict, translation: dict, images=None) -> list[str]:
     """What a translation drops that the English has (each a sentence a writer can act on).
 

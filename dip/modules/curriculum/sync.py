@@ -30,15 +30,6 @@ def _assign(obj, values: dict) -> None:
             setattr(obj, field, value)
 
 
-def _lesson_files(folder: Path) -> dict[str, dict[str, Path]]:
-    """``{slug: {lang: path}}`` for the Markdown files directly in ``folder``."""
-    files: dict[str, dict[str, Path]] = {}
-    for path in sorted(folder.glob("*.md")):
-        stem, _, lang = path.stem.partition(".")
-        files.setdefault(stem, {})[lang or "en"] = path
-    return files
-
-
 def _load_lesson(module: Module, slug: str, paths: dict[str, Path], images: Images,
                  problems: list[tuple[str, str]]) -> dict | None:
     """Parse a lesson and its translations; a bad translation is reported and left out.
@@ -139,7 +130,7 @@ def sync(root: Path = CONTENT_ROOT) -> dict:
             select(Lesson).where(Lesson.module_id == module.id))}
         seen = set()
         images = Images(folder, media_url(module.key))
-        for slug, paths in _lesson_files(folder).items():
+        for slug, paths in content.lesson_files(folder).items():
             data = _load_lesson(module, slug, paths, images, problems)
             if data is None:
                 continue
