@@ -136,6 +136,9 @@ def load_catalogue(root: Path) -> list[dict]:
 
 
 def _selfcheck(value, reference: list | None = None) -> list[dict]:
+    if reference is not None and isinstance(value, list) and len(value) != len(reference):
+        raise ContentError(f"selfcheck has {len(value)} questions, the English has "
+                           f"{len(reference)}")
     if not isinstance(value, list) or not 3 <= len(value) <= 5:
         raise ContentError("selfcheck must have 3 to 5 questions")
     out = []
@@ -150,8 +153,6 @@ def _selfcheck(value, reference: list | None = None) -> list[dict]:
             raise ContentError(f"selfcheck question {n} has no 'why'")
         out.append({"question": str(q["question"]).strip(), "options": [str(o) for o in options],
                      "answer": answer, "why": str(q["why"]).strip()})
-    if reference is not None and len(out) != len(reference):
-        raise ContentError(f"selfcheck has {len(out)} questions, the English has {len(reference)}")
     if reference is not None and [(len(q["options"]), q["answer"]) for q in out] != [
             (len(q["options"]), q["answer"]) for q in reference]:
         raise ContentError("selfcheck options and answers must match the English file")
