@@ -31,6 +31,28 @@ def first_view(client, url) -> tuple[int, int, int]:
     return response.status_code, raw, packed
 
 
+CPU_PAGES = ["/", "/learn/", "/learn/spreadsheets/", "/learn/spreadsheets/sum-average-if",
+             "/learn/digital-culture/parts-of-a-computer?lang=fr"]
+
+
+def cpu_per_view(client, urls=CPU_PAGES, runs: int = 40) -> dict[str, float]:
+    """Median CPU milliseconds (this process: the app, SQLite and the test client) per GET,
+    after three warm-up views of each page (caches filled, as on a running server)."""
+    import statistics
+
+    out = {}
+    for url in urls:
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(runs):
+            start = time.process_time()
+            client.get(url)
+            times.append((time.process_time() - start) * 1000)
+        out[url] = statistics.median(times)
+    return out
+
+
 def main() -> int:
     """Build the database, measure, write bench/results/curriculum.md."""
     tmp = tempfile.mkdtemp()
@@ -58,6 +80,11 @@ def main() -> int:
 
     client = app.test_client()
     client.post("/login", data={"username": "learner01", "password": DEMO_PASSWORD})
+    cpu = cpu_per_view(client)
+    if "--cpu" in sys.argv:
+        for url, ms in cpu.items():
+            print(f"{ms:6.2f} ms  {url}")
+        return 0
     pages = []
     for lang in ("en", "fr"):
         client.get(f"/?lang={lang}")
@@ -91,6 +118,12 @@ def main() -> int:
     lines += [
         f"Cohort progress grid (20 learners × {lesson_count} lessons, trainer): "
         f"{grid[2]:,} bytes gzip.",
+        "",
+        "CPU per view (median of 40 after 3 warm-ups, learner01, SQLite, in-process test "
+        "client; `bench/curriculum.py --cpu` prints only these):",
+        "",
+        "| page | CPU ms |", "|---|---:|",
+    ] + [f"| `{url}` | {ms:.1f} |" for url, ms in cpu.items()] + [
         "",
         "| page | lang | bytes raw | bytes gzip |", "|---|---|---:|---:|",
     ] + [f"| `{u}` | {lang} | {raw:,} | {gz:,} |" for u, lang, _s, raw, gz in

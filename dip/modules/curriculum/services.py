@@ -191,10 +191,11 @@ def save_schedule(cohort: Cohort, weeks: dict[int, tuple[int, int]]) -> None:
     db.session.commit()
 
 
-def due_weeks(plan: dict[int, tuple[int, int]]) -> dict[int, int]:
-    """The week each lesson is due: a module's lessons spread evenly over its weeks."""
+def due_weeks(plan: dict[int, tuple[int, int]], items: list[Lesson] | None = None) -> dict[int, int]:
+    """The week each lesson is due: a module's lessons spread evenly over its weeks
+    (``items``: the lessons if the caller has them already)."""
     due, by_module = {}, {}
-    for lesson in lessons():
+    for lesson in lessons() if items is None else items:
         by_module.setdefault(lesson.module_id, []).append(lesson.id)
     for module_id, ids in by_module.items():
         start, end = plan.get(module_id, (1, WEEKS))
@@ -217,9 +218,10 @@ def learner_plan(user, limit: int = 8) -> dict | None:
         week = WEEKS + 1  # the course is over: everything not done is overdue
     plan = schedule_of(profile.cohort_id)
     done = done_ids(user.id)
-    due = due_weeks(plan)
+    items = [] if week is None else lessons()
+    due = due_weeks(plan, items)
     current, overdue = [], []
-    for lesson in ([] if week is None else lessons()):
+    for lesson in items:
         start, end = plan.get(lesson.module_id, (0, 0))
         if lesson.id in done:
             continue
