@@ -30,7 +30,8 @@ def test_a_missing_translation_says_so_and_shows_english_tagged_as_english(
     page = client.get("/learn/alpha/second?lang=ar").get_data(as_text=True)
     notice = re.search(r'<p class="flash info" role="status">(.*?)</p>', page).group(1)
     assert notice.index("<a ") > 0  # the notice first, then the languages it exists in
-    assert '<a href="/learn/alpha/second?lang=en" lang="en" hreflang="en">English</a>' in notice
+    assert '<bdi><a href="/learn/alpha/second?lang=en" lang="en" hreflang="en">English</a></bdi>' \
+        in notice
     assert page.index("flash info") < page.index("<h1")
     assert '<article class="lesson" lang="en" dir="ltr">' in page
     assert '<ul lang="en" dir="ltr"><li>Name the colour of grass' in page
@@ -65,7 +66,7 @@ def test_one_main_button_per_step_in_the_self_check(client, auth, world, synced)
     css_url = re.search(r'href="(/static/dip.css[^"]*)"', page).group(1).replace("&amp;", "&")
     with client.get(css_url) as css:  # the contents list never splits across columns
         assert not re.search(r"\.toc\{[^}]*columns", css.get_data(as_text=True))
-    assert "About 30 minutes of work, 1 minute of reading." in page
+    assert "About 30 minutes of work · 1 minute of reading" in page
 
 
 ASSIGNMENT = """---

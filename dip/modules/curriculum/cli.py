@@ -55,8 +55,9 @@ def check_command(root: Path, langs: tuple[str, ...]):
     total = report["counts"]["en"]
     for lang in languages:
         missing = report["missing"][lang]
-        click.echo(f"{lang}: {report['counts'][lang]} of {total} lessons translated; "
-                   f"{len(missing)} file(s) missing")
+        tasks = sum(1 for name in missing if "/assignments/" in name)
+        click.echo(f"{lang}: {report['counts'][lang]} of {total} lessons translated; missing: "
+                   f"{len(missing) - tasks} lesson(s), {tasks} assignment(s)")
         for name in missing:
             click.echo(f"  {name}")
     click.echo(f"lessons without a picture: {len(report['without_picture'])}")

@@ -161,6 +161,8 @@ def localise(picture: Picture, lang: str, labels: dict[str, str] | None = None,
     if title:
         root[0].text = title
     root.set("lang", lang)
+    # Shown through <img>, a drawing does not inherit the page's font: give it the same one.
+    root.set("font-family", "system-ui, sans-serif")
     for text in root.iter("{" + NS + "}text"):
         label = (labels or {}).get(text.get("id", ""))
         if label:
