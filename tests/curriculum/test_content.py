@@ -169,3 +169,15 @@ def test_a_self_check_is_graded_the_same_in_every_language(app, world, drawn):
     review = services.review(lesson, "ar", attempt)
     assert [q["right"] for q in review] == [True, False, True]
     assert review[0]["question"] == "ما لون العشب؟"
+
+
+def test_the_check_command_lists_what_is_missing_per_language(app, runner, drawn):
+    args = ["dip", "curriculum", "check", "--path", str(drawn), "--lang", "fr", "--lang", "sw"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "fr: 1 of 3 lessons translated; missing: 2 lesson(s), 0 assignment(s)" in result.output
+    assert "sw: 0 of 3 lessons translated; missing: 3 lesson(s), 0 assignment(s)" in result.output
+    assert "  alpha/second\n" in result.output and "lessons without a picture: 1" in result.output
+    (drawn / "alpha" / "images" / "screen-parts.svg").write_text("<svg><script/></svg>")
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1 and "screen-parts.svg: the root element must be" in result.output

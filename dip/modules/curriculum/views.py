@@ -4,8 +4,10 @@ Everyone signed in may read the curriculum (it holds no personal data, and revie
 want to see what is taught); only learners mark lessons done and take self-checks, and what
 they see of progress is their own. Trainers, coordinators and admins see the cohorts in scope.
 """
+import functools
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -59,6 +61,32 @@ def _my_plan() -> dict[int, tuple[int, int]]:
     """The signed-in learner's cohort plan, or the catalogue's for everyone else."""
     profile = programs.profile_of(current_user) if _learner_id() else None
     return services.schedule_of(profile.cohort_id if profile else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _times(lang: str, lesson_hours: int, practice_hours: int) -> str:
+    """A module's lesson and practice time in ``lang`` (the current locale), worded once per
+    process: Flask-Babel's plural lookups cost more than the rest of the index page."""
+    return (ngettext("%(num)s hour of lessons", "%(num)s hours of lessons", lesson_hours) + " · "
+            + ngettext("%(num)s hour of practice", "%(num)s hours of practice", practice_hours))
+
+
+@functools.lru_cache(maxsize=1024)
+def _minutes(lang: str, minutes: int) -> str:
+    """``6 minutes`` in ``lang`` (the current locale), with its plural form, worded once."""
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+
+
+@bp.app_template_global()
+def module_times(module) -> str:
+    """The module's lesson and practice time, in the reader's language."""
+    return _times(_lang(), module.lesson_hours, module.practice_hours)
+
+
+@bp.app_template_global()
+def minutes_text(minutes: int) -> str:
+    """A number of minutes in the reader's language, with its plural form."""
+    return _minutes(_lang(), minutes)
 
 
 def _kb(size: int) -> str:
