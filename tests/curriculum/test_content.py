@@ -32,13 +32,6 @@ KNOWN_WITHOUT_PICTURE = {
     "web-scraping/copying-a-table-into-a-spreadsheet",
     "web-scraping/how-web-pages-are-built",
     "web-scraping/scraping-responsibly",
-    "word-processing/a-cover-letter",
-    "word-processing/exporting-to-pdf",
-    "word-processing/formatting-text",
-    "word-processing/headings-and-styles",
-    "word-processing/lists-and-tables",
-    "word-processing/typing-and-editing",
-    "word-processing/writing-a-cv",
 }
 TRANSLATIONS = tuple(lang for lang in LANGS if lang != "en")
 
