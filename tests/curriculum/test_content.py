@@ -17,21 +17,12 @@ from tests.curriculum.test_sync import REAL_CONTENT
 #: Lessons that have no picture yet. The lead removes a lesson from here when its picture
 #: lands; a new lesson without a picture, or a lesson still listed that has one, fails.
 KNOWN_WITHOUT_PICTURE = {
-    "digital-culture/digital-society-and-safety",
-    "digital-culture/files-and-folders",
-    "digital-culture/keyboard-and-mouse",
-    "digital-culture/parts-of-a-computer",
-    "digital-culture/saving-and-finding-files",
-    "digital-culture/the-desktop",
     "professional-english/asking-clarifying-questions",
     "professional-english/describing-your-skills",
     "professional-english/emails-to-clients",
     "professional-english/freelancing-vocabulary",
     "professional-english/greetings-and-introductions",
     "professional-english/negotiating-deadlines-and-price",
-    "web-scraping/copying-a-table-into-a-spreadsheet",
-    "web-scraping/how-web-pages-are-built",
-    "web-scraping/scraping-responsibly",
 }
 TRANSLATIONS = tuple(lang for lang in LANGS if lang != "en")
 
