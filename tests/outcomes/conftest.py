@@ -26,14 +26,22 @@ AUGUST = "2026-08"
 @pytest.fixture
 def frozen(app, monkeypatch):
     """Every outcomes page and figure judged as if today were TODAY (2026-11-28)."""
+    import importlib
+
     from dip.modules.earnings import income as earnings_income
-    from dip.modules.outcomes import cache, services, views
+    from dip.modules.outcomes import services, views
 
     for module in (ind, services, views, earnings_income):
-        monkeypatch.setattr(module, "today", lambda: TODAY)
-    cache.clear()
+        monkeypatch.setattr(module, "today", lambda: TODAY, raising=False)
+    try:
+        cache = importlib.import_module("dip.modules.outcomes.cache")
+    except ImportError:  # the attack tests also run against the code before the fix
+        cache = None
+    if cache:
+        cache.clear()
     yield TODAY
-    cache.clear()
+    if cache:
+        cache.clear()
 
 
 @pytest.fixture
