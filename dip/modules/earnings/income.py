@@ -25,6 +25,18 @@ from dip.modules.programs.models import Cohort, LearnerProfile
 INCOME_MONTHS = 3
 
 
+def months_label(months: list[date]) -> str:
+    """The months behind an income figure in the reader's language: "Sep – Nov 2026"."""
+    from babel.dates import format_interval, format_skeleton
+    from flask_babel import get_locale
+
+    if not months:
+        return ""
+    if len(months) == 1:
+        return format_skeleton("yMMM", months[0], locale=get_locale())
+    return format_interval(months[0], months[-1], "yMMM", locale=get_locale())
+
+
 def last_complete_months(reference: date, count: int = INCOME_MONTHS) -> list[date]:
     """Firsts of the ``count`` months complete on ``reference`` (its month counts if it is the
     month's last day), oldest first: the window of every income figure."""

@@ -3,10 +3,10 @@ any date a reader types, so a bad date answers a clear message instead of a serv
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, lazy_gettext as _l
 
-from dip.modules.earnings.income import add_months, last_complete_months
+from dip.modules.earnings.income import add_months, last_complete_months, months_label  # noqa: F401
 
 #: Dates outside these years are refused (no cohort ran before 2000; 9999 overflows).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -129,12 +129,3 @@ def published(on: date, first: date | None) -> list[Period]:
         out.append(period)
         month = add_months(month, 1)
     return list(reversed(out))
-
-
-def months_label(months: list[date]) -> str:
-    """The months behind a figure in the reader's language: "Sep – Nov 2026"."""
-    if not months:
-        return ""
-    if len(months) == 1:
-        return format_skeleton("yMMM", months[0], locale=get_locale())
-    return format_interval(months[0], months[-1], "yMMM", locale=get_locale())
