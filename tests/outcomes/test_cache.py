@@ -108,3 +108,16 @@ def test_queries_per_view_stay_few_once_kept(client, auth, dataset, app):
     # and the waiting-money count of the two periods: no figure is recomputed.
     assert len(seen) <= 14, seen
     assert not any("monthly_income" in s and "GROUP BY" in s for s in seen)
+
+
+def test_the_change_log_is_pruned_by_reconcile(app, runner, monkeypatch):
+    from dip.modules.outcomes import cache
+    from dip.modules.outcomes.models import OutcomeChange
+
+    monkeypatch.setattr(cache, "PRUNE_ABOVE", 2)
+    for _ in range(4):
+        db.session.add(OutcomeChange(table="test"))
+        db.session.commit()
+    result = runner.invoke(args=["dip", "jobs", "reconcile"])
+    assert result.exit_code == 0 and "3 outcome change row(s) pruned" in result.output
+    assert db.session.query(OutcomeChange).count() == 1

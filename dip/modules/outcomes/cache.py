@@ -73,10 +73,15 @@ def clear() -> None:
         _cache.clear()
 
 
+PRUNE_ABOVE = 1000
+
+
 def prune() -> int:
-    """Keep only the newest change row (the nightly job); returns how many were removed."""
-    largest = db.session.scalar(select(func.max(OutcomeChange.id)))
-    if largest is None:
+    """Keep only the newest change row once there are many (reconcile and the nightly job);
+    returns how many were removed."""
+    count, largest = db.session.execute(select(func.count(OutcomeChange.id),
+                                               func.max(OutcomeChange.id))).one()
+    if largest is None or count <= PRUNE_ABOVE:
         return 0
     removed = db.session.execute(delete(OutcomeChange).where(OutcomeChange.id < largest)).rowcount
     db.session.commit()

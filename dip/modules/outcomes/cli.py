@@ -23,5 +23,12 @@ def reconcile_reports(older_than: int) -> str:
     return f"{len(requeue_stale(older_than))} report run(s) queued again"
 
 
+def prune_changes(older_than: int) -> str:
+    """Keep the change log behind kept figures short (each prune recomputes them once)."""
+    from dip.modules.outcomes.cache import prune
+
+    return f"{prune()} outcome change row(s) pruned"
+
+
 commands = [outcomes_cli]
-reconcilers = [reconcile_reports]
+reconcilers = [reconcile_reports, prune_changes]
