@@ -28,23 +28,11 @@ EMPTY: frozenset[int] = frozenset()
 @dataclass(frozen=True)
 class Part:
     """The people behind one cell: its denominator (for money, whose money is summed) and
-    each of its numerators (none for money)."""
+    each of its numerators (none for money); sets of ids, or integers with one bit a person."""
 
-    den: frozenset[int]
-    nums: tuple[frozenset[int], ...] = ()
+    den: frozenset[int] | int
+    nums: tuple[frozenset[int] | int, ...] = ()
 
-    def minus(self, other: "Part") -> "Part":
-        """The people of this cell that are not in ``other`` (what a difference reveals)."""
-        return Part(self.den - other.den, tuple(a - b for a, b in zip(self.nums, other.nums)))
-
-    def without(self, others: Iterable["Part"]) -> "Part":
-        """The people of this cell in none of ``others``."""
-        den, nums = set(self.den), [set(n) for n in self.nums]
-        for other in others:
-            den -= other.den
-            for mine, theirs in zip(nums, other.nums):
-                mine -= theirs
-        return Part(frozenset(den), tuple(frozenset(n) for n in nums))
 
 
 @dataclass(frozen=True)
@@ -68,19 +56,8 @@ class Rule:
 
     def disclosive(self, part: Part) -> bool:
         """Whether publishing ``part``'s counts would tell something about a small group."""
-        den = part.den
-        if not den:
-            return False
-        if len(den) < self.threshold:
-            return True
-        for num in part.nums:
-            counted = len(num & den)
-            if 0 < counted < self.threshold:
-                return True
-            if counted in (0, len(den)) and any(
-                    0 < len(den & group) < self.threshold for group in self.subgroups):
-                return True
-        return False
+        index: dict[int, int] = {}
+        return _Bits(0, ()).rule(self, index).disclosive(_Bits.encode(part, index))
 
     def small(self, part: Part) -> bool:
         """Primary suppression of a published cell: disclosive, or fewer than ``threshold``
@@ -88,13 +65,89 @@ class Rule:
         return len(part.den) < self.threshold or self.disclosive(part)
 
 
+class _Bits:
+    """Sets of people as integers (one bit a person): subset tests and counts in C."""
+
+    def __init__(self, den: int, nums: tuple[int, ...]):
+        self.den, self.nums = den, nums
+
+    @staticmethod
+    def bit(index: dict[int, int], person: int) -> int:
+        if person not in index:
+            index[person] = len(index)
+        return 1 << index[person]
+
+    @staticmethod
+    def set_of(people, index) -> int:
+        if isinstance(people, int):  # already a set of bits (published.py builds them so)
+            return people
+        value = 0
+        for person in people:
+            value |= _Bits.bit(index, person)
+        return value
+
+    @classmethod
+    def encode(cls, part: Part, index) -> "_Bits":
+        return cls(cls.set_of(part.den, index), tuple(cls.set_of(n, index) for n in part.nums))
+
+    def rule(self, rule: Rule, index) -> "_BitRule":
+        return _BitRule(rule.threshold, [self.set_of(g, index) for g in rule.subgroups])
+
+
+class _BitRule:
+    def __init__(self, threshold: int, subgroups: list[int]):
+        self.threshold, self.subgroups = threshold, subgroups
+        self._holds_small: dict[int, bool] = {}
+
+    def holds_small(self, den: int) -> bool:
+        """Whether ``den`` holds a subgroup of 1 to threshold − 1 people (kept per set)."""
+        found = self._holds_small.get(den)
+        if found is None:
+            found = self._holds_small[den] = any(
+                0 < (den & group).bit_count() < self.threshold for group in self.subgroups)
+        return found
+
+    def disclosive(self, part: _Bits) -> bool:
+        den = part.den
+        if not den:
+            return False
+        size = den.bit_count()
+        if size < self.threshold:
+            return True
+        for num in part.nums:
+            counted = (num & den).bit_count()
+            if 0 < counted < self.threshold:
+                return True
+            if (counted == 0 or counted == size) and self.holds_small(den):
+                return True
+        return False
+
+    def small(self, part: _Bits) -> bool:
+        return part.den.bit_count() < self.threshold or self.disclosive(part)
+
+
+def _minus(a: _Bits, b: _Bits) -> _Bits:
+    return _Bits(a.den & ~b.den, tuple(x & ~y for x, y in zip(a.nums, b.nums)))
+
+
+def _without(a: _Bits, others) -> _Bits:
+    den, nums = a.den, list(a.nums)
+    for other in others:
+        den &= ~other.den
+        nums = [x & ~y for x, y in zip(nums, other.nums)]
+    return _Bits(den, tuple(nums))
+
+
 def protect(cells: dict[Hashable, Part], lines: list[Line], rule: Rule,
             hidden: Iterable[Hashable] = ()) -> set[Hashable]:
     """The cells to hide (``hidden`` to begin with): primary, then complementary suppression."""
-    hidden = set(hidden) | {key for key, part in cells.items() if rule.small(part)}
+    index: dict[int, int] = {}
+    bits = {key: _Bits.encode(part, index) for key, part in cells.items()}
+    bit_rule = _Bits(0, ()).rule(rule, index)
+    hidden = set(hidden) | {key for key, part in bits.items() if bit_rule.small(part)}
     while True:
-        known, derived_by = _closure(cells, lines, hidden)
-        more = _violations(cells, lines, rule, hidden, known, derived_by)
+        known, derived_by = _closure(bits, lines, hidden)
+        more = _violations(bits, lines, bit_rule, hidden, known, derived_by)
         if not more:
             return hidden
         hidden |= more
@@ -119,7 +172,7 @@ def _closure(cells, lines, hidden):
 
 
 def _cost(cells, key) -> tuple:
-    return (len(cells[key].den), repr(key))
+    return (cells[key].den.bit_count(), repr(key))
 
 
 def _cheapest(cells, hidden, candidates) -> Hashable | None:
@@ -147,23 +200,25 @@ def _violations(cells, lines, rule, hidden, known, derived_by) -> set:
     for line in lines:  # what a known parent leaves beside its known children
         if line.parent not in known:
             continue
-        rest = cells[line.parent].without(cells[k] for k in line.children if k in known)
+        rest = _without(cells[line.parent], (cells[k] for k in line.children if k in known))
         if rest.den and rule.disclosive(rest):
             culprit = _cheapest(cells, hidden, line.children) or _breaker(
                 cells, hidden, derived_by, line.parent)
             if culprit is not None:
                 more.add(culprit)
     # Any two known cells, one inside the other: their difference is a group too.
-    by_people: dict[frozenset, list] = {}
+    by_people: dict[int, list] = {}
     for key in known:
         by_people.setdefault(cells[key].den, []).append(key)
-    groups = sorted(by_people.items(), key=lambda item: len(item[0]))
+    groups = sorted(by_people.items(), key=lambda item: item[0].bit_count())
+    sizes = [den.bit_count() for den, _keys in groups]
     for i, (inner, inner_keys) in enumerate(groups):
-        for outer, outer_keys in groups[i + 1:]:
-            if len(outer) == len(inner) or not inner <= outer:
+        for j in range(i + 1, len(groups)):
+            outer, outer_keys = groups[j]
+            if sizes[j] == sizes[i] or inner & ~outer:
                 continue
             a, b = inner_keys[0], outer_keys[0]
-            if rule.disclosive(cells[b].minus(cells[a])):
+            if rule.disclosive(_minus(cells[b], cells[a])):
                 culprit = (_cheapest(cells, hidden, inner_keys)
                            or _cheapest(cells, hidden, outer_keys)
                            or _breaker(cells, hidden, derived_by, a)

@@ -47,7 +47,8 @@ class Group:
     periods: list[Period]
     sites: tuple[int, ...]
     facts: dict[date, dict[int, ind.Fact]]        # end month -> learner -> facts
-    cells: dict[tuple, frozenset[int]]             # (period code, scope, group) -> people
+    people: list[int]                              # learner ids; bit i of a cell is people[i]
+    cells: dict[tuple, int]                        # (period code, scope, group) -> people bits
     hidden: dict[str, set[tuple]]                  # family -> hidden cells
     incomes: dict[tuple[int, date], Decimal]       # (learner, month) -> net USD
     dimension_values: dict[str, list]
@@ -92,27 +93,28 @@ def _compute(site_ids: tuple[int, ...], quarter: Period, threshold: int) -> Grou
                MonthlyIncome.month <= quarter.months[-1]))}
     dimension_values = {d: sorted({_value(f, d) for f in base.values()},
                                   key=lambda v: (v is None, v or "")) for d in ind.DIMENSIONS}
-    cells: dict[tuple, set[int]] = {}
+    people = sorted(base)
+    bit = {lid: 1 << i for i, lid in enumerate(people)}
     scopes = (PROGRAMME, *site_ids)
     groups = [ALL] + [(d, v) for d, values in dimension_values.items() for v in values]
-    for period in periods:
-        for scope in scopes:
-            for group in groups:
-                cells[(period.code, scope, group)] = set()
+    cells = {(p.code, s, g): 0 for p in periods for s in scopes for g in groups}
     for fact in base.values():
-        month = fact.ended_on.replace(day=1)
+        month, me = fact.ended_on.replace(day=1), bit[fact.learner_id]
         for period in periods:
             if month not in period.months:
                 continue
             for scope in (PROGRAMME, fact.site_id):
-                cells[(period.code, scope, ALL)].add(fact.learner_id)
+                cells[(period.code, scope, ALL)] |= me
                 for dimension in ind.DIMENSIONS:
-                    cells[(period.code, scope, (dimension, _value(fact, dimension)))].add(
-                        fact.learner_id)
-    group = Group(periods, site_ids, facts, {k: frozenset(v) for k, v in cells.items()}, {},
-                  incomes, dimension_values)
+                    cells[(period.code, scope, (dimension, _value(fact, dimension)))] |= me
+    group = Group(periods, site_ids, facts, people, cells, {}, incomes, dimension_values)
     _protect(group, base, threshold)
     return group
+
+
+def members(group: Group, bits: int) -> list[int]:
+    """The learner ids of a set of bits."""
+    return [lid for i, lid in enumerate(group.people) if bits >> i & 1]
 
 
 def _lines(group: Group, periods: list[Period], headline_only: bool = False) -> list[Line]:
@@ -140,65 +142,75 @@ def _lines(group: Group, periods: list[Period], headline_only: bool = False) -> 
     return lines
 
 
-def _subgroups(base: dict[int, ind.Fact]) -> list[frozenset[int]]:
+def _subgroups(group: Group, base: dict[int, ind.Fact]) -> list[int]:
     """Cohorts, sites, exit months and the groups of every breakdown (the 0%/100% rule)."""
-    out: dict[tuple, set[int]] = {}
-    for f in base.values():
+    out: dict[tuple, int] = {}
+    for i, lid in enumerate(group.people):
+        f = base[lid]
         for label in (("cohort", f.cohort_id), ("site", f.site_id), ("month", f.ended_on.month),
                       *((d, _value(f, d)) for d in ind.DIMENSIONS)):
-            out.setdefault(label, set()).add(f.learner_id)
-    return [frozenset(s) for s in out.values()]
+            out[label] = out.get(label, 0) | 1 << i
+    return list(out.values())
 
 
-def _part(family: str, people: frozenset[int], facts: dict[int, ind.Fact]) -> Part:
-    """The denominator and numerators of ``family`` among ``people`` (facts of one end month)."""
-    fs = [facts[i] for i in people]
-    if family == "completion":
-        return Part(people, (frozenset(f.learner_id for f in fs if f.completed),))
-    if family == "certified":
-        return Part(people, (frozenset(f.learner_id for f in fs if f.certified),))
-    if family == "self_employed":
-        return Part(people, (frozenset(f.learner_id for f in fs if f.self_employed),))
-    if family == "raised":
-        return Part(frozenset(f.learner_id for f in fs if f.has_income),
-                    (frozenset(f.learner_id for f in fs if f.raised),))
-    if family == "earnings":
-        return Part(frozenset(f.learner_id for f in fs if f.earner))
-    answered = [f for f in fs if f.endline is not None]
-    return Part(frozenset(f.learner_id for f in answered),
-                (frozenset(f.learner_id for f in answered if f.endline.integrated == "yes"),
-                 frozenset(f.learner_id for f in answered if f.endline.daily_use == "daily")))
+def _masks(group: Group, facts: dict[int, ind.Fact]) -> dict[str, tuple]:
+    """(denominator, numerators) of every family, as bits of ``group.people``."""
+    def mask(test) -> int:
+        value = 0
+        for i, lid in enumerate(group.people):
+            if test(facts[lid]):
+                value |= 1 << i
+        return value
+
+    everyone = (1 << len(group.people)) - 1
+    return {
+        "enrolled": (everyone, ()),
+        "completion": (everyone, (mask(lambda f: f.completed),)),
+        "certified": (everyone, (mask(lambda f: f.certified),)),
+        "self_employed": (everyone, (mask(lambda f: f.self_employed),)),
+        "raised": (mask(lambda f: f.has_income), (mask(lambda f: f.raised),)),
+        "earnings": (mask(lambda f: f.earner), ()),
+        "survey": (mask(lambda f: f.endline is not None),
+                   (mask(lambda f: bool(f.endline and f.endline.integrated == "yes")),
+                    mask(lambda f: bool(f.endline and f.endline.daily_use == "daily")))),
+    }
+
+
+def _parts(group: Group, masks: tuple, codes, headline_only: bool = False) -> dict[tuple, Part]:
+    den, nums = masks
+    return {k: Part(v & den, tuple(v & n for n in nums)) for k, v in group.cells.items()
+            if k[0] in codes and (not headline_only or k[2] == ALL)}
 
 
 def _protect(group: Group, base: dict[int, ind.Fact], threshold: int) -> None:
-    rule = Rule(threshold, _subgroups(base))
-    everyone = {k: Part(v) for k, v in group.cells.items()}
-    enrolled = protect(everyone, _lines(group, group.periods), rule)
+    rule = Rule(threshold, _subgroups(group, base))
+    all_codes = {p.code for p in group.periods}
+    any_month = _masks(group, group.facts[group.periods[1].start])
+    enrolled = protect(_parts(group, any_month["enrolled"], all_codes),
+                       _lines(group, group.periods), rule)
     group.hidden["enrolled"] = enrolled
-    any_month = group.facts[group.periods[1].start]
+    by_end = {p.start: _masks(group, group.facts[p.start]) for p in group.periods[1:]}
     for family, (_keys, by_month) in FAMILIES.items():
         start = enrolled if family in ENROLLED else set()
         if not by_month:
-            cells = {k: _part(family, v, any_month) for k, v in group.cells.items()}
-            group.hidden[family] = protect(cells, _lines(group, group.periods), rule, start)
+            group.hidden[family] = protect(_parts(group, any_month[family], all_codes),
+                                           _lines(group, group.periods), rule, start)
             continue
         hidden: set[tuple] = set()
-        for month_end_period in group.periods[1:]:
+        for end in group.periods[1:]:
             # The periods whose income months end with this month share their facts.
-            sharing = [p for p in group.periods if p.months[-1] == month_end_period.start]
+            sharing = [p for p in group.periods if p.months[-1] == end.start]
             codes = {p.code for p in sharing}
-            facts = group.facts[month_end_period.start]
-            cells = {k: _part(family, v, facts) for k, v in group.cells.items() if k[0] in codes}
-            hidden |= protect(cells, _lines(group, sharing), rule,
-                              {k for k in start if k[0] in codes})
+            hidden |= protect(_parts(group, by_end[end.start][family], codes),
+                              _lines(group, sharing), rule, {k for k in start if k[0] in codes})
         group.hidden[family] = hidden
     for month in sorted({m for p in group.periods for m in series_months(p)}):
         sharing = [p for p in group.periods if month in series_months(p)]
-        codes = {p.code for p in sharing}
-        cells = {k: Part(frozenset(i for i in v if group.incomes.get((i, month), 0) > 0))
-                 for k, v in group.cells.items() if k[0] in codes and k[2] == ALL}
-        group.series_hidden[month] = protect(cells, _lines(group, sharing, headline_only=True),
-                                             rule)
+        earned = sum(1 << i for i, lid in enumerate(group.people)
+                     if group.incomes.get((lid, month), 0) > 0)
+        group.series_hidden[month] = protect(
+            _parts(group, (earned, ()), {p.code for p in sharing}, headline_only=True),
+            _lines(group, sharing, headline_only=True), rule)
 
 
 def _group(site_ids: tuple[int, ...], quarter: Period, threshold: int) -> Group:
@@ -209,16 +221,22 @@ def _group(site_ids: tuple[int, ...], quarter: Period, threshold: int) -> Group:
 def report(site_ids, period: Period, scope_site: int | None, threshold: int
            ) -> tuple[ind.Report, list[ind.Cell]]:
     """The published figures of ``period`` for the programme (``scope_site`` None) or one site,
-    among the sites ``site_ids`` a reader holds, and the income by month; small cells hidden."""
+    among the sites ``site_ids`` a reader holds, and the income by month; small cells hidden.
+    Kept until the data changes, like the quarter group they are read from."""
     site_ids = tuple(sorted(set(site_ids)))
+    return cache.cached(("published report", site_ids, period, scope_site, threshold),
+                        lambda: _read(site_ids, period, scope_site, threshold))
+
+
+def _read(site_ids, period: Period, scope_site: int | None, threshold: int):
     group = _group(site_ids, period.quarter, threshold)
     scope = PROGRAMME if scope_site is None else scope_site
     facts = group.facts[period.months[-1]]
     head_key = (period.code, scope, ALL)
-    people = group.cells.get(head_key, frozenset())
+    people = members(group, group.cells.get(head_key, 0))
 
     def read(key) -> dict[str, ind.Cell]:
-        cells = ind.figures([facts[i] for i in group.cells.get(key, frozenset())])
+        cells = ind.figures([facts[i] for i in members(group, group.cells.get(key, 0))])
         for family, (keys, _by_month) in FAMILIES.items():
             for k in keys:
                 cells[k].suppressed = key in group.hidden[family]
@@ -232,7 +250,7 @@ def report(site_ids, period: Period, scope_site: int | None, threshold: int
                                     for v in values]
     if people:
         months = result.income_months
-        result.waiting = waiting_for_rates(sorted(people), months[0], months[-1])
+        result.waiting = waiting_for_rates(people, months[0], months[-1])
     series = []
     for month in series_months(period):
         earned = [group.incomes[(i, month)] for i in people
