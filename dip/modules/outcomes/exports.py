@@ -172,18 +172,13 @@ def label_of(run: ReportRun) -> str:
             "failed": _("Failed")}.get(run.status, run.status)
 
 
-def requeue_stale(older_than_minutes: int = 30) -> list[int]:
-    """Enqueue again the runs still queued or running after ``older_than_minutes`` (a lost job)."""
+def stale_runs(older_than_minutes: int = 30) -> list[int]:
+    """Runs still queued or running after ``older_than_minutes``: their job was lost (the CLI
+    queues them again; a feature never imports ``jobs/``)."""
     from datetime import timedelta
 
     from sqlalchemy import select
 
-    from dip.queue import enqueue
-    from jobs.reports import build_report
-
     cutoff = utcnow() - timedelta(minutes=older_than_minutes)
-    ids = list(db.session.scalars(select(ReportRun.id).where(
+    return list(db.session.scalars(select(ReportRun.id).where(
         ReportRun.status.in_(("queued", "running")), ReportRun.created_at < cutoff)))
-    for run_id in ids:
-        enqueue(build_report, run_id)
-    return ids
