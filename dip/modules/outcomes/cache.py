@@ -11,7 +11,7 @@ otherwise; a rolled-back write rolls its row back too.
 from collections import OrderedDict
 from threading import Lock
 
-from sqlalchemy import Delete, Insert, Update, delete, event, func, insert, select
+from sqlalchemy import Delete, Insert, Update, delete, event, func, insert, inspect, select
 from sqlalchemy.engine import Engine
 
 from dip.extensions import db
@@ -27,6 +27,14 @@ KEEP = 64  # computed reports kept per process (a few scopes × periods × thres
 
 _cache: OrderedDict = OrderedDict()
 _lock = Lock()
+_ready: set[str] = set()  # databases known to have the change log (not yet while migrating)
+
+
+def _has_log(conn) -> bool:
+    url = str(conn.engine.url)
+    if url not in _ready and inspect(conn).has_table(OutcomeChange.__tablename__):
+        _ready.add(url)
+    return url in _ready
 
 
 @event.listens_for(Engine, "before_execute")
@@ -39,6 +47,8 @@ def _note_change(conn, clauseelement, multiparams, params, execution_options):
         return
     transaction = conn.get_transaction()
     if transaction is not None and conn.info.get("outcomes_noted") is transaction:
+        return
+    if not _has_log(conn):  # a migration older than the change log: nothing is kept yet
         return
     conn.execute(insert(OutcomeChange.__table__).values(table=table[:40]))
     conn.info["outcomes_noted"] = conn.get_transaction()
