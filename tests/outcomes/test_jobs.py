@@ -1,6 +1,6 @@
 """The export job through a real RQ worker in burst mode, and requeueing lost runs."""
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,8 +13,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 def new_run(dataset, **extra):
     run = ReportRun(requested_by_id=dataset["reviewer"].id, site_id=dataset["site_a"].id,
-                    window_start=dataset["cohort"].start_date, window_end=dataset["cohort"].end_date,
-                    threshold=5, **extra)
+                    window_start=date(2026, 8, 1), window_end=date(2026, 8, 31), threshold=5,
+                    **extra)
     db.session.add(run)
     db.session.commit()
     return run

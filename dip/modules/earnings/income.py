@@ -5,6 +5,7 @@ full one would (tests/earnings/test_recompute.py checks it with Hypothesis). An 
 whose currency has no rate for its month is left out, never converted at a guessed rate.
 """
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,6 +19,29 @@ from dip.modules.earnings.services import (
     CENT, _as_date, _entry_month, _next_month, missing_rates_of,
 )
 from dip.modules.programs.models import Cohort, LearnerProfile
+
+
+#: Every income figure rests on the last three complete months (one window rule).
+INCOME_MONTHS = 3
+
+
+def months_label(months: list[date]) -> str:
+    """The months behind an income figure in the reader's language: "Sep – Nov 2026"."""
+    from babel.dates import format_interval, format_skeleton
+    from flask_babel import get_locale
+
+    if not months:
+        return ""
+    if len(months) == 1:
+        return format_skeleton("yMMM", months[0], locale=get_locale())
+    return format_interval(months[0], months[-1], "yMMM", locale=get_locale())
+
+
+def last_complete_months(reference: date, count: int = INCOME_MONTHS) -> list[date]:
+    """Firsts of the ``count`` months complete on ``reference`` (its month counts if it is the
+    month's last day), oldest first: the window of every income figure."""
+    following = (reference + timedelta(days=1)).replace(day=1)
+    return [add_months(following, -k) for k in range(count, 0, -1)]
 
 CHUNK = 500
 FOLLOW_UP_DAYS = 60
@@ -229,15 +253,55 @@ def bar_chart(series, width: int = 600, height: int = 160) -> dict | None:
             "top": f"{top:.0f}", "label_y": height - 6}
 
 
-def three_month_average(learner_ids, on: date | None = None) -> dict[int, Decimal]:
-    """The average income of the last three complete months (a month with nothing counts as 0)."""
-    this_month = (on or today()).replace(day=1)
-    first = add_months(this_month, -3)
+@dataclass(frozen=True)
+class IncomeFacts:
+    """What every income figure knows about one learner over one three-month window."""
+
+    average: Decimal = Decimal("0.00")   # mean monthly net USD; a month with nothing counts as 0
+    has_income: bool = False             # any monthly income recorded up to the window's end
+    earned: bool = False                 # a live positive entry in the window (self-employment)
+
+
+NO_INCOME = IncomeFacts()
+
+
+def income_facts(learner_ids, months: list[date]) -> dict[int, IncomeFacts]:
+    """Income facts of ``learner_ids`` (ids or a select) over ``months`` (firsts, oldest first).
+
+    The one definition the coordinators' pages and the outcome indicators both read: the
+    average of the net monthly income (after platform fees, in USD) over the given months,
+    whether any income was ever recorded up to their end, and whether a live entry earned
+    money in them. Learners with none of these are absent (read them as ``NO_INCOME``).
+    """
+    first, last = months[0], months[-1]
+    facts: dict[int, IncomeFacts] = {}
     rows = db.session.execute(
-        select(MonthlyIncome.learner_id, func.sum(MonthlyIncome.total_usd))
-        .where(MonthlyIncome.learner_id.in_(learner_ids), MonthlyIncome.month >= first,
-               MonthlyIncome.month < this_month).group_by(MonthlyIncome.learner_id))
-    return {lid: (Decimal(total or 0) / 3).quantize(CENT, ROUND_HALF_UP) for lid, total in rows}
+        select(MonthlyIncome.learner_id,
+               func.sum(case((MonthlyIncome.month >= first, MonthlyIncome.total_usd), else_=0)),
+               func.count())
+        .where(MonthlyIncome.learner_id.in_(learner_ids), MonthlyIncome.month <= last)
+        .group_by(MonthlyIncome.learner_id))
+    for lid, total, count in rows:
+        average = (Decimal(total or 0) / len(months)).quantize(CENT, ROUND_HALF_UP)
+        facts[lid] = IncomeFacts(average, count > 0)
+    for lid in recent_earners(learner_ids, first, _next_month(last) - timedelta(days=1)):
+        facts[lid] = replace(facts.get(lid, NO_INCOME), earned=True)
+    return facts
+
+
+def waiting_for_rates(learner_ids, first: date, last: date) -> tuple[int, list[date]]:
+    """(entries, months) of live entries of ``learner_ids`` in months ``first``..``last`` that
+    wait for an exchange rate, so a figure can say what it leaves out."""
+    month = _entry_month()
+    query = (select(month, func.count())
+             .outerjoin(ExchangeRate, and_(ExchangeRate.currency == EarningEntry.currency,
+                                           ExchangeRate.month == month))
+             .where(ExchangeRate.id.is_(None), EarningEntry.currency != "USD",
+                    EarningEntry.deleted_at.is_(None), EarningEntry.learner_id.in_(learner_ids),
+                    EarningEntry.earned_on >= first, EarningEntry.earned_on < _next_month(last))
+             .group_by(month))
+    found = sorted((_as_date(m), n) for m, n in db.session.execute(query))
+    return sum(n for _m, n in found), [m for m, _n in found]
 
 
 def cohort_income(cohort, on: date | None = None) -> dict:
@@ -252,7 +316,8 @@ def cohort_income(cohort, on: date | None = None) -> dict:
         .where(LearnerProfile.cohort_id == cohort.id, User.active)
         .order_by(User.display_name)).all()
     ids = [lid for lid, _n, _b in learners]
-    averages = three_month_average(ids, on)
+    window = last_complete_months(on)
+    facts = income_facts(ids, window)
     months = dict(db.session.execute(
         select(MonthlyIncome.learner_id, func.count())
         .where(MonthlyIncome.learner_id.in_(ids), MonthlyIncome.total_usd > 0)
@@ -263,7 +328,7 @@ def cohort_income(cohort, on: date | None = None) -> dict:
                EarningEntry.deleted_at.is_(None)).group_by(EarningEntry.learner_id))}
     rows = []
     for lid, name, baseline in learners:
-        avg = averages.get(lid, Decimal("0.00"))
+        avg = facts.get(lid, NO_INCOME).average
         baseline = Decimal(baseline or 0).quantize(CENT)
         rows.append({"id": lid, "name": name, "baseline": baseline, "average": avg,
                      "change": avg - baseline, "raised": avg > baseline,
@@ -272,7 +337,7 @@ def cohort_income(cohort, on: date | None = None) -> dict:
     cutoff = on - timedelta(days=FOLLOW_UP_DAYS)
     follow_up = [r for r in rows if graduated and (r["last"] is None or r["last"] < cutoff)]
     return {"rows": rows, "follow_up": follow_up, "graduated": graduated, "cutoff": cutoff,
-            "raised": sum(r["raised"] for r in rows)}
+            "raised": sum(r["raised"] for r in rows), "months": window}
 
 
 def site_totals(site_ids, months: int = 12, on: date | None = None) -> dict[int, list]:

@@ -45,7 +45,7 @@ def cohort_income(cohort_id: int):
     if cohort is None or not scope.may_see_cohort(current_user, cohort_id):
         abort(404)
     return render_template("earnings/cohort_income.html", cohort=cohort,
-                           data=income.cohort_income(cohort))
+                           data=income.cohort_income(cohort), months_label=income.months_label)
 
 
 @bp.route("/earnings/sites")

@@ -1,6 +1,8 @@
 """A small line chart drawn on the server as SVG presentation data (no style attributes: CSP)."""
 from dataclasses import dataclass
 
+from dip.modules.outcomes.periods import months_label
+
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 600, 170, 40, 10, 24
 
 
@@ -30,7 +32,7 @@ def line_chart(series) -> Chart | None:
     for i, cell in enumerate(series):
         x = round(PAD_X + i * step)
         if i % every == 0:
-            labels.append((x, cell.month.strftime("%Y-%m")))
+            labels.append((x, months_label([cell.month])))
         if cell.suppressed or not cell.den:
             if current:
                 lines.append(" ".join(current))

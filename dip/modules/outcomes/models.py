@@ -1,4 +1,4 @@
-"""Survey answers, report runs and the reviewers' audit log."""
+"""Survey answers, report runs, the reviewers' audit log and the change log behind kept figures."""
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -62,3 +62,13 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(16))  # dashboard, export, download, list
     detail: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class OutcomeChange(db.Model):
+    """One committed transaction that wrote data the figures rest on (see outcomes/cache.py)."""
+
+    __tablename__ = "outcome_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table: Mapped[str] = mapped_column(String(40))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,9 @@ from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.outcomes.indicators import Scope, Window
 from dip.modules.outcomes.models import BASELINE, ENDLINE, SURVEY_KINDS, AuditEntry, SurveyResponse
+from dip.modules.outcomes.periods import (
+    BadPeriod, Period, latest_quarter, month_period, parse_day, parse_period,
+)
 from dip.modules.programs.models import Cohort, LearnerProfile, Site
 
 #: Survey answers, stored as these codes; labels live in forms.py.
@@ -103,26 +106,36 @@ def audit_page(page: int, per_page: int = 50):
 
 @dataclass
 class Choice:
-    """A report's scope and window as the user chose them, checked against what they may see."""
+    """A report's scope and window as the user chose them, checked against what they may see.
+
+    With a ``period`` (a whole month or quarter, and the programme or a site) the figures are
+    the published ones, the same for every reader; otherwise they are the staff's operational
+    view of any cohort or window.
+    """
 
     where: Scope
     window: Window
     site: Site | None = None
     cohort: Cohort | None = None
+    period: Period | None = None
+    site_ids: tuple[int, ...] = ()
 
     def describe(self) -> str:
         """A short, non-personal description for the audit log and exports."""
         what = (f"cohort {self.cohort.site.name} / {self.cohort.name}" if self.cohort
                 else f"site {self.site.name}" if self.site else "program")
+        if self.period is not None:
+            return f"{what}, {self.period.code}"
         return f"{what}, {self.window.start.isoformat()}..{self.window.end.isoformat()}"
 
     def args(self) -> dict:
         """The query-string arguments that select this choice again."""
-        args = {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()}
+        args = ({"period": self.period.code} if self.period is not None else
+                {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()})
         if self.cohort:
-            args["cohort"] = self.cohort.id
+            args["scope"] = f"c{self.cohort.id}"
         elif self.site:
-            args["site"] = self.site.id
+            args["scope"] = f"s{self.site.id}"
         return args
 
 
@@ -130,19 +143,26 @@ class OutOfScope(LookupError):
     """The chosen site or cohort does not exist or is not the user's."""
 
 
-def _date(value, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except (TypeError, ValueError):
-        return default
+def period_of(start: date, end: date) -> Period | None:
+    """The month or quarter that is exactly ``start``..``end``, if any."""
+    month = month_period(start)
+    for period in (month, month.quarter):
+        if (period.start, period.end) == (start, end):
+            return period
+    return None
 
 
-def choose(user, site_id=None, cohort_id=None, start=None, end=None) -> Choice:
-    """Check a chosen scope against ``user``'s sites; default window: the cohort, or a year."""
+def choose(user, site_id=None, cohort_id=None, start=None, end=None, period=None) -> Choice:
+    """Check a chosen scope and period against ``user``'s sites; BadPeriod for a bad date.
+
+    Reviewers read published scopes (the programme, a site) and periods (ended months and
+    quarters) only; staff may also choose a cohort or any window. Default: the last quarter.
+    """
+    reviewer = is_reviewer(user)
     site = cohort = None
     if cohort_id:
         cohort = db.session.get(Cohort, cohort_id)
-        if cohort is None or not access_scope.may_see_cohort(user, cohort.id):
+        if reviewer or cohort is None or not access_scope.may_see_cohort(user, cohort.id):
             raise OutOfScope(cohort_id)
         site = cohort.site
     elif site_id:
@@ -151,17 +171,28 @@ def choose(user, site_id=None, cohort_id=None, start=None, end=None) -> Choice:
             Site.id == site_id, Site.id.in_(access_scope.site_ids(user))))
         if site is None or allowed is None:
             raise OutOfScope(site_id)
+    where = Scope(site_id=site.id if site and not cohort else None,
+                  cohort_id=cohort.id if cohort else None)
+    sites = tuple(sorted(db.session.scalars(access_scope.site_ids(user))))
+    if period or (not cohort and not start and not end):
+        chosen = parse_period(period) if period else latest_quarter(today())
+        if chosen.end >= today():
+            raise BadPeriod(_l("%(period)s has not ended yet: choose an earlier month or "
+                               "quarter.", period=chosen.code))
+        if cohort is None:
+            return Choice(where, Window(chosen.start, chosen.end), site, None, chosen, sites)
+        start, end = chosen.start.isoformat(), chosen.end.isoformat()
+    elif reviewer:
+        raise BadPeriod(_l("Reviewers read whole months or quarters: choose one in the list."))
     if cohort is not None:
         default_start, default_end = cohort.start_date, cohort.end_date
     else:
         default_end = today()
         default_start = default_end - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-    window_start, window_end = _date(start, default_start), _date(end, default_end)
+    window_start, window_end = parse_day(start, default_start), parse_day(end, default_end)
     if window_end < window_start:
         window_start, window_end = window_end, window_start
-    where = Scope(site_id=site.id if site and not cohort else None,
-                  cohort_id=cohort.id if cohort else None)
-    return Choice(where, Window(window_start, window_end), site, cohort)
+    return Choice(where, Window(window_start, window_end), site, cohort, None, sites)
 
 
 def previous_cohort(cohort: Cohort) -> Cohort | None:
@@ -173,19 +204,39 @@ def previous_cohort(cohort: Cohort) -> Cohort | None:
 
 
 def comparison(user, choice: Choice) -> tuple[str, Choice] | None:
-    """What the headline is shown beside: the previous cohort, or the window before this one.
+    """What the headline is shown beside: the previous cohort, period or window.
 
     A cohort is compared with the previous cohort of the same site over that cohort's own six
-    months; a site or the program with the same scope over the equally long window before.
+    months; a published period with the period before it; any other window with the same
+    scope over the equally long window before.
     """
     if choice.cohort is not None:
         prev = previous_cohort(choice.cohort)
         if prev is None:
             return None
         return "cohort", choose(user, cohort_id=prev.id)
+    if choice.period is not None:
+        before = choice.period.previous()
+        return "period", Choice(choice.where, Window(before.start, before.end), choice.site,
+                                None, before, choice.site_ids)
     length = choice.window.end - choice.window.start
     end = choice.window.start - timedelta(days=1)
-    return "window", Choice(choice.where, Window(end - length, end), choice.site, None)
+    return "window", Choice(choice.where, Window(end - length, end), choice.site, None, None,
+                            choice.site_ids)
+
+
+def figures(user, choice: Choice, threshold: int, disaggregate: bool = True):
+    """(report, income by month) for ``choice``: the published figures of a period, or the
+    staff's operational view; either is computed once per change of the data behind it."""
+    from dip.modules.outcomes import cache, indicators as ind, published
+
+    if choice.period is not None:
+        return published.report(choice.site_ids, choice.period, choice.where.site_id, threshold)
+    key = ("operational", choice.site_ids, choice.where, choice.window, threshold, disaggregate,
+           today())
+    return cache.cached(key, lambda: (
+        ind.report(user, choice.where, choice.window, threshold, disaggregate),
+        ind.monthly_series(user, choice.where, choice.window, threshold)))
 
 
 def is_reviewer(user) -> bool:

@@ -2,21 +2,24 @@
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
 )
-from flask_babel import format_currency, gettext as _, lazy_gettext as _l
+from babel import Locale
+from flask_babel import format_currency, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from dip.core import pages, scope, uploads
 from dip.core.access import Role, roles
+from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.once import once
 from dip.extensions import db
 from dip.modules.accounts.models import User
-from dip.modules.outcomes import definitions as defs, indicators as ind, services
+from dip.modules.outcomes import definitions as defs, indicators as ind, published, services
 from dip.modules.outcomes.chart import line_chart
 from dip.modules.outcomes.exports import label_of
 from dip.modules.outcomes.forms import KIND_TITLES, QUESTIONS, SurveyForm
 from dip.modules.outcomes.models import SURVEY_KINDS, ReportRun
+from dip.modules.outcomes.periods import BadPeriod, months_label, published as published_periods
 from dip.modules.programs import services as programs
 from dip.modules.programs.models import Cohort, LearnerProfile
 
@@ -30,28 +33,45 @@ pages.nav_link(_l("Outcomes"), "outcomes.dashboard", VIEWERS, order=60)
 pages.cohort_link(_l("Surveys"), "outcomes.cohort_surveys", ASSISTERS, order=60)
 
 
-def _choice():
-    """The scope and window chosen in the query string (``scope=s<id>|c<id>``), or 404."""
-    value = request.args.get("scope", "")
-    site_id = cohort_id = None
+class BadRequest(Exception):
+    """A period or date the reader must correct (answered with 400 and the reason)."""
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(error):
+    """Say plainly what is wrong with the period or date asked for."""
+    return render_template("outcomes/bad_request.html", message=error.args[0]), 400
+
+
+def _scope_ids(form) -> tuple[int | None, int | None]:
+    value = form.get("scope", "")
     if value[:1] == "s" and value[1:].isdigit():
-        site_id = int(value[1:])
-    elif value[:1] == "c" and value[1:].isdigit():
-        cohort_id = int(value[1:])
+        return int(value[1:]), None
+    if value[:1] == "c" and value[1:].isdigit():
+        return None, int(value[1:])
+    return None, None
+
+
+def _choose(form):
+    """The scope and period (or window) in ``form``; 404 out of scope, 400 for a bad date."""
+    site_id, cohort_id = _scope_ids(form)
     try:
         return services.choose(current_user, site_id=site_id, cohort_id=cohort_id,
-                               start=request.args.get("start"), end=request.args.get("end"))
+                               start=form.get("start"), end=form.get("end"),
+                               period=form.get("period"))
     except services.OutOfScope:
         abort(404)
+    except BadPeriod as error:
+        raise BadRequest(str(error.message)) from None
+
+
+def _choice():
+    """The scope and period chosen in the query string (``scope=s<id>|c<id>``)."""
+    return _choose(request.args)
 
 
 def _args(choice) -> dict:
-    args = {"start": choice.window.start.isoformat(), "end": choice.window.end.isoformat()}
-    if choice.cohort:
-        args["scope"] = f"c{choice.cohort.id}"
-    elif choice.site:
-        args["scope"] = f"s{choice.site.id}"
-    return args
+    return choice.args()
 
 
 def _threshold() -> int:
@@ -59,11 +79,14 @@ def _threshold() -> int:
 
 
 def _group_label(dimension: str, value):
+    """A group's name; an age band never breaks inside (word joiners around its dash)."""
     if value is None:
         return _("Not recorded")
     if dimension == "gender":
         return str(GENDERS.get(value, value))
-    return value
+    if dimension == "country":
+        return Locale.parse(str(get_locale())).territories.get(value, value)
+    return value.replace("-", "\u2060–\u2060")
 
 
 @bp.route("/")
@@ -71,26 +94,27 @@ def _group_label(dimension: str, value):
 def dashboard():
     """Headline indicators beside a comparison, income by month, and the disaggregations."""
     choice = _choice()
-    if services.is_reviewer(current_user):
+    reviewer = services.is_reviewer(current_user)
+    if reviewer:
         services.audit(current_user, "dashboard", choice.describe())
     threshold = _threshold()
-    report = ind.report(current_user, choice.where, choice.window, threshold)
+    report, series = services.figures(current_user, choice, threshold)
     compared = services.comparison(current_user, choice)
     other = None
     if compared:
-        other = ind.report(current_user, compared[1].where, compared[1].window, threshold,
-                           disaggregate=False)
-    series = ind.monthly_series(current_user, choice.where, choice.window, threshold)
+        other = services.figures(current_user, compared[1], threshold, disaggregate=False)[0]
     sites = programs.visible_sites(current_user)
     site = choice.site or (sites[0] if len(sites) == 1 else None)
-    cohorts = list(db.session.scalars(select(Cohort).where(Cohort.site_id == site.id)
-                                      .order_by(Cohort.start_date.desc()))) if site else []
+    cohorts = [] if reviewer or not site else list(db.session.scalars(
+        select(Cohort).where(Cohort.site_id == site.id).order_by(Cohort.start_date.desc())))
+    periods = published_periods(today(), published.first_exit(choice.site_ids))
     return render_template(
         "outcomes/dashboard.html", choice=choice, args=_args(choice), report=report,
         compared=compared, other=other, series=series, chart=line_chart(series), sites=sites,
-        cohorts=cohorts, threshold=threshold, keys=ind.KEYS, labels=ind.LABELS,
-        dimensions=ind.DIMENSIONS, group_label=_group_label,
-        usd=lambda v: format_currency(v, "USD"), may_list=current_user.role in LISTERS)
+        cohorts=cohorts, periods=periods, threshold=threshold, keys=ind.KEYS, labels=ind.LABELS,
+        dimensions=ind.DIMENSIONS, group_label=_group_label, months_label=months_label,
+        usd=lambda v: format_currency(v, "USD"), may_list=current_user.role in LISTERS,
+        reviewer=reviewer)
 
 
 @bp.route("/definitions")
@@ -98,7 +122,7 @@ def dashboard():
 def definitions():
     """What each figure means, exactly as it is computed."""
     return render_template("outcomes/definitions.html", keys=ind.KEYS, labels=ind.LABELS,
-                           defs=defs, suppression=str(defs.SUPPRESSION) % {"n": _threshold()})
+                           defs=defs, threshold=_threshold())
 
 
 @bp.route("/learners/<key>")
@@ -134,10 +158,7 @@ def learners(key: str):
 def exports():
     """The current user's exports; POST asks for a new one (built by a background job)."""
     if request.method == "POST":
-        try:
-            choice = services.choose(current_user, **_posted_scope())
-        except services.OutOfScope:
-            abort(404)
+        choice = _choose(request.form)
         run = ReportRun(requested_by_id=current_user.id, site_id=choice.where.site_id,
                         cohort_id=choice.where.cohort_id,
                         window_start=choice.window.start, window_end=choice.window.end,
@@ -155,16 +176,6 @@ def exports():
     runs = db.session.scalars(select(ReportRun).where(ReportRun.requested_by_id == current_user.id)
                               .order_by(ReportRun.id.desc()).limit(20)).all()
     return render_template("outcomes/exports.html", runs=runs, label_of=label_of)
-
-
-def _posted_scope() -> dict:
-    value = request.form.get("scope", "")
-    kind, number = value[:1], value[1:]
-    if not number.isdigit():
-        kind = ""
-    return {"site_id": int(number) if kind == "s" else None,
-            "cohort_id": int(number) if kind == "c" else None,
-            "start": request.form.get("start"), "end": request.form.get("end")}
 
 
 def _own_run(run_id: int) -> ReportRun:
@@ -192,7 +203,9 @@ def download(run_id: int, fmt: str):
         abort(404)
     if services.is_reviewer(current_user):
         services.audit(current_user, "download", f"#{run.id} {fmt}")
-    return uploads.send(key, f"dip-outcomes-{run.window_start}-{run.window_end}.{fmt}", fmt)
+    period = services.period_of(run.window_start, run.window_end)
+    span = period.code if period else f"{run.window_start}-{run.window_end}"
+    return uploads.send(key, f"dip-outcomes-{span}.{fmt}", fmt)
 
 
 @bp.route("/audit")
