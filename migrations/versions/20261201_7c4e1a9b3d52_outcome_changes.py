@@ -1,14 +1,14 @@
 """The change log behind kept outcome figures: one row per transaction that wrote their data.
 
 Revision ID: 7c4e1a9b3d52
-Revises: d8b4f2a6c1e9
+Revises: 4c7e1a9b3d52
 Create Date: 2026-12-01 06:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "7c4e1a9b3d52"
-down_revision = "d8b4f2a6c1e9"
+down_revision = "4c7e1a9b3d52"
 branch_labels = None
 depends_on = None
 
