@@ -13,6 +13,12 @@ from dip import create_app  # noqa: E402
 from dip.core.access import Role  # noqa: E402
 from dip.core.once import new_token  # noqa: E402
 from dip.extensions import db  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Shared, noisy machines: a property test is judged on what it finds, never on how fast a
+# single example ran (no test asserts wall-clock time).
+settings.register_profile("dip", deadline=None)
+settings.load_profile("dip")
 
 PASSWORD = "correct horse 42"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
