@@ -229,6 +229,10 @@ def restore_command(archive, yes):
     except BackupError as error:
         fail(error)
     click.echo(f"Restored the backup made at {manifest['made_at']}.")
+    if manifest.get("issuer_key_unlocks") is False:
+        click.echo("Warning: this SECRET_KEY cannot unlock the restored certificate signing key. "
+                   "Set the SECRET_KEY the site had, or run `flask dip credentials rotate-key` "
+                   "(old credentials stay verifiable).", err=True)
 
 
 @dip_cli.command("purge-tokens")

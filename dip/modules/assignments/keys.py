@@ -48,7 +48,8 @@ def _new_key() -> IssuerKey:
     return IssuerKey(kid=kid, public_jwk=public, private_pem=pem, created_at=utcnow())
 
 
-def _current() -> IssuerKey | None:
+def signing_key() -> IssuerKey | None:
+    """The key that signs now, if one was made (never makes one)."""
     # Two processes may make a first key at the same moment: both then pick the same (oldest).
     return db.session.scalar(select(IssuerKey).where(IssuerKey.retired_at.is_(None))
                              .order_by(IssuerKey.created_at, IssuerKey.kid).limit(1))
@@ -56,11 +57,11 @@ def _current() -> IssuerKey | None:
 
 def active_key() -> IssuerKey:
     """The key that signs now, made the first time one is needed."""
-    row = _current()
+    row = signing_key()
     if row is None:
         db.session.add(_new_key())
         db.session.commit()
-        row = _current()
+        row = signing_key()
     return row
 
 
