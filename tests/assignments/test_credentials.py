@@ -294,3 +294,44 @@ def test_a_learner_whose_certificate_was_renamed_keeps_the_same_place(client, au
     completion.set_shown_name(certified["cert"], "Amina K.")
     _download(client, certified["cert"])
     assert certified["cert"].status_index == place
+
+
+def _same_bytes(value, token) -> bool:
+    """Whether ``value`` decodes to the same header, payload and signature as ``token`` (a
+    base64url text can differ in the unused bits of its last character and mean the same)."""
+    try:
+        parts = [base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in value.split(".")]
+    except ValueError:
+        return False
+    return parts == [base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in token.split(".")]
+
+
+@pytest.mark.slow
+def test_any_text_or_file_gets_an_answer_never_a_server_error(client, certified):
+    import io
+
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    token = _download(client, certified["cert"])
+    segments = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+                       max_size=200)
+    looks_like_a_jws = st.tuples(segments, segments, segments).map(".".join)
+    near_misses = st.integers(0, len(token) - 1).flatmap(
+        lambda i: st.sampled_from("A._-=+/ \x00é").map(lambda c: token[:i] + c + token[i + 1:]))
+
+    @settings(max_examples=60, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.one_of(st.text(max_size=500), st.binary(max_size=500), looks_like_a_jws,
+                     near_misses))
+    def check(value):
+        if isinstance(value, bytes):
+            data = {"upload": (io.BytesIO(value), "x.jwt")}
+        else:
+            data = {"token": value}
+        response = client.post("/verify/", data=data, content_type="multipart/form-data")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        if not (isinstance(value, str) and _same_bytes(value.strip(), token)):
+            assert "<strong>Valid</strong>" not in html
+
+    check()
