@@ -335,3 +335,17 @@ def test_any_text_or_file_gets_an_answer_never_a_server_error(client, certified)
             assert "<strong>Valid</strong>" not in html
 
     check()
+
+
+def test_a_locked_signing_key_never_breaks_the_pages(app, client, auth, certified):
+    keys.active_key()  # made with this SECRET_KEY…
+    app.config["SECRET_KEY"] = "not the secret the key was stored with"  # …then it changed
+    auth.login("learner.a")
+    page = client.get(f"/certificates/{certified['cert'].id}")
+    assert page.status_code == 200 and "Fingerprint" not in page.get_data(as_text=True)
+    auth.logout()
+    check = client.get(f"/verify/{certified['cert'].code}")
+    assert check.status_code == 200
+    assert "could not be checked" in check.get_data(as_text=True)
+    assert client.get(f"/verify/{certified['cert'].code}/credential.jwt").status_code == 503
+    assert client.get("/credentials/status/1").status_code == 503

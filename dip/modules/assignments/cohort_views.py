@@ -16,7 +16,7 @@ from dip.core.once import once
 from dip.extensions import db
 from dip.modules.assignments import completion, credentials
 from dip.modules.assignments.blueprint import bp
-from dip.modules.assignments.credential_views import base_url, qr_svg
+from dip.modules.assignments.credential_views import base_url, credential_or_none, qr_svg
 from dip.modules.assignments.forms import NameForm, RevokeForm, RuleForm, SessionDateForm
 from dip.modules.assignments.models import ATTENDANCE, Certificate
 from dip.modules.programs import services as programs
@@ -184,7 +184,7 @@ def issue(cohort_id: int, learner_id: int):
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("assignments.completion_page", cohort_id=cohort.id))
-    credentials.credential_of(cert, base_url())  # signed now, with the rule as it is today
+    credential_or_none(cert)  # signed now, with the completion rule as it is today
     flash(_("Certificate issued."), "success")
     return redirect(url_for("assignments.certificate", certificate_id=cert.id))
 
@@ -217,13 +217,13 @@ def certificate(certificate_id: int):
                 flash(_("The name on your certificate is saved."), "success")
                 return redirect(url_for("assignments.certificate", certificate_id=cert.id))
     verify_url = f"{base_url()}{url_for('assignments.verify', code=cert.code)}"
-    token = credentials.credential_of(cert, base_url())
+    token = credential_or_none(cert)
     modules = credentials.programme_modules(str(get_locale()))
     return render_template("assignments/certificate.html", cert=cert, form=form, mine=mine,
                            revoke=RevokeForm() if current_user.role in MANAGERS else None,
                            verify_url=verify_url, qr=qr_svg(verify_url), modules=modules,
                            hours=sum(m["hours"] for m in modules),
-                           fingerprint=credentials.fingerprint(token))
+                           fingerprint=credentials.fingerprint(token) if token else None)
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])

@@ -1,6 +1,8 @@
 """Signed certificates in public: the check page, the credential file, the issuer keys, the
 status lists. Every route here is open to anyone, signed in or not, and shows nothing but
 the certificate and the programme (never the cohort or the camp)."""
+import logging
+
 from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -9,6 +11,9 @@ from dip.core.access import public
 from dip.modules.assignments import completion, credentials, keys, verification
 from dip.modules.assignments.blueprint import bp
 from dip.modules.assignments.forms import CheckForm
+from dip.modules.assignments.models import Certificate
+
+log = logging.getLogger("dip.credentials")
 
 
 def base_url() -> str:
@@ -23,6 +28,17 @@ def qr_svg(url: str) -> Markup:
     code = segno.make(url, error="m", micro=False)
     return Markup(code.svg_inline(omitsize=True, svgclass="qr", lineclass=None, border=4,
                                   title=url))
+
+
+def credential_or_none(cert: Certificate) -> str | None:
+    """The certificate's signed credential, or None while the signing key is locked (a
+    SECRET_KEY that is not the one the key was stored with): pages still answer."""
+    try:
+        return credentials.credential_of(cert, base_url())
+    except keys.KeyLocked:
+        log.error("cannot sign certificate %s: the issuer key is locked; set the SECRET_KEY it "
+                  "was made with, or run `flask dip credentials rotate-key`", cert.id)
+        return None
 
 
 def _open_to_all(response: Response) -> Response:
@@ -77,9 +93,9 @@ def verify(code: str):
         return render_template("assignments/verify.html", cert=None, form=form, checked=checked,
                                missing=True), 404
     cert = found[0]
-    token = credentials.credential_of(cert, base_url())
+    token = credential_or_none(cert)
     return render_template("assignments/verify.html", cert=cert, form=form, checked=checked,
-                           own=verification.check(token), missing=False)
+                           own=verification.check(token) if token else None, missing=False)
 
 
 @bp.route("/verify/<code>/credential.jwt")
@@ -89,7 +105,9 @@ def credential_file(code: str):
     found = completion.certificate_by_code(code[:40])
     if found is None:
         abort(404)
-    token = credentials.credential_of(found[0], base_url())
+    token = credential_or_none(found[0])
+    if token is None:
+        abort(503)
     return _open_to_all(Response(token, mimetype=credentials.MEDIA_TYPE, headers={
         "Content-Disposition": f"attachment; filename=dip-certificate-{found[0].code}.jwt"}))
 
@@ -115,5 +133,9 @@ def status_list(number: int):
     """Revocation status list ``number``, signed (a Bitstring Status List credential)."""
     if number not in credentials.status_lists():
         abort(404)
-    token = credentials.signed_status_list(number, base_url())
+    try:
+        token = credentials.signed_status_list(number, base_url())
+    except keys.KeyLocked:
+        log.error("cannot sign status list %s: the issuer key is locked", number)
+        abort(503)
     return _open_to_all(Response(token, mimetype=credentials.MEDIA_TYPE))

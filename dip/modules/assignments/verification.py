@@ -133,7 +133,10 @@ def _status(result: Check, entry) -> None:
     if number not in credentials.status_lists():
         return
     base = url[:found.start()]
-    listed = credentials.signed_status_list(number, base)
+    try:
+        listed = credentials.signed_status_list(number, base)
+    except keys.KeyLocked:  # the list cannot be signed now: the status stays unknown
+        return
     status = _verified(listed, keys.key_by_kid(_header(listed)["kid"]))
     try:
         bit = credentials.bit_at(status["credentialSubject"]["encodedList"], index)
