@@ -70,6 +70,7 @@ def _check_form() -> tuple[CheckForm, verification.Check | None]:
     if request.method == "POST":
         token = _submitted(form)
         checked = verification.check(token) if token is not None else None
+        form.token.data = ""  # the answer matters, not 10 KB of base64 sent back over slow data
     return form, checked
 
 
