@@ -116,7 +116,7 @@ def _files() -> dict[str, tuple[bytes, str]]:
 
     document = docx.Document()
     document.add_heading("Curriculum vitae", level=1)
-    document.add_paragraph("Translator and data-entry freelancer, French, Swahili and English. " * 8)
+    document.add_paragraph("Translator and data-entry freelancer: French, Swahili, English. " * 8)
     for skill in ("Translation", "Spreadsheets", "Transcription"):
         document.add_paragraph(skill, style="List Bullet")
     table = document.add_table(rows=2, cols=2)

@@ -53,7 +53,8 @@ def rotate_key():
     from dip.modules.assignments import keys
 
     row = keys.rotate()
-    click.echo(f"New signing key {row.kid}; {len(keys.all_keys()) - 1} earlier key(s) stay published.")
+    earlier = len(keys.all_keys()) - 1
+    click.echo(f"New signing key {row.kid}; {earlier} earlier key(s) stay published.")
 
 
 @credentials_group.command("keys")
