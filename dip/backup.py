@@ -3,6 +3,12 @@
 SQLite is copied with its online backup API (consistent while the site runs); PostgreSQL
 with ``pg_dump`` in custom format and restored with ``pg_restore``. Uploads are added to
 the same ``.tar.gz``, so one file brings a site back.
+
+The issuer keys that sign certificates travel inside the database, their private halves
+encrypted with a key derived from ``SECRET_KEY`` — which no backup contains. Keep
+``SECRET_KEY`` apart from the backups (DEPLOY.md): with it a restore signs again with the same
+key; without it the restore still publishes every old public key (old credentials verify) and
+``flask dip credentials rotate-key`` makes a new signing key.
 """
 import io
 import json
@@ -73,7 +79,8 @@ def backup(target_dir: str | Path) -> Path:
             raise BackupError(f"no backup method for {url.get_backend_name()}")
         manifest = {"made_at": stamp, "database": url.get_backend_name(),
                     "alembic": db.session.execute(db.text("SELECT version_num FROM alembic_version"))
-                    .scalars().all()}
+                    .scalars().all(),
+                    "issuer_keys": [row.kid for row in _issuer_keys()]}
         uploads = Path(current_app.config["UPLOAD_PATH"])
         partial = archive.with_suffix(".part")
         with tarfile.open(partial, "w:gz") as tar:
@@ -121,4 +128,19 @@ def restore(archive: str | Path) -> dict:
             if uploads.exists():
                 shutil.rmtree(uploads)
             shutil.copytree(folder / "uploads", uploads)
+    manifest["issuer_key_unlocks"] = _signing_key_unlocks()
     return manifest
+
+
+def _issuer_keys():
+    from dip.modules.assignments import keys
+
+    return keys.all_keys()
+
+
+def _signing_key_unlocks() -> bool | None:
+    """Whether this instance's SECRET_KEY unlocks the restored signing key (None: no key yet)."""
+    from dip.modules.assignments import keys
+
+    row = keys.signing_key()
+    return keys.unlocks(row) if row is not None else None

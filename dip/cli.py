@@ -109,7 +109,8 @@ def create_user(username, password, role, display_name, language, cohort_name, s
 
 @dip_cli.command("demo")
 def demo():
-    """Load the demo site Dzaleka, a cohort, staff and 20 learners; print how to sign in."""
+    """Load the demo site Dzaleka, a cohort, staff and 20 learners, and the finished cohort
+    Dzaleka 2025 with 12 graduates; print how to sign in."""
     from dip.modules.accounts.services import create_user as create, get_by_username
     from dip.modules.programs import services as programs
 
@@ -137,9 +138,15 @@ def demo():
                                country_of_origin=profile[2], enrolled_on=cohort.start_date)
     db.session.commit()
     _demo_activity(cohort)
+    from dip import demo_graduates
+
+    earlier, _graduates = demo_graduates.load(DEMO_PASSWORD)
     click.echo(f"Demo site {site.name}, {cohort.name} ({cohort.start_date} to {cohort.end_date}).")
+    click.echo(f"Finished earlier: {earlier.name} ({earlier.start_date} to {earlier.end_date}), "
+               "its graduates certified.")
     click.echo(f"Every demo user's password: {DEMO_PASSWORD}")
-    click.echo("Sign-in names: admin, coordinator, trainer, reviewer, learner01 … learner20")
+    click.echo("Sign-in names: admin, coordinator, trainer, reviewer, learner01 … learner20, "
+               "graduate01 … graduate12")
 
 
 def _demo_activity(cohort) -> None:
@@ -229,6 +236,10 @@ def restore_command(archive, yes):
     except BackupError as error:
         fail(error)
     click.echo(f"Restored the backup made at {manifest['made_at']}.")
+    if manifest.get("issuer_key_unlocks") is False:
+        click.echo("Warning: this SECRET_KEY cannot unlock the restored certificate signing key. "
+                   "Set the SECRET_KEY the site had, or run `flask dip credentials rotate-key` "
+                   "(old credentials stay verifiable).", err=True)
 
 
 @dip_cli.command("purge-tokens")

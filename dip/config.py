@@ -20,6 +20,7 @@ SETTINGS = {
     "MAX_UPLOAD_MB": "Largest request body in MB. Default 16.",
     "SUPPRESSION_THRESHOLD": "Smallest group shown in aggregate reports. Default 5.",
     "SECURE_COOKIES": "1 behind HTTPS: cookies are sent only over TLS. Default 0.",
+    "PUBLIC_URL": "The site's public address (https://…), written into signed certificates. Default: the address of the request.",
     "LOG_LEVEL": "Logging level. Default INFO.",
 }
 
@@ -74,6 +75,8 @@ def load(instance_path: str) -> dict:
         "UPLOAD_PATH": os.environ.get("UPLOAD_PATH") or str(instance / "uploads"),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 16) * 1024 * 1024,
         "SUPPRESSION_THRESHOLD": _int("SUPPRESSION_THRESHOLD", 5),
+        # Signed credentials name the site forever: never trust a request's Host for that.
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # CSRF tokens live as long as the session; the idle timeout is the real limit.
         "WTF_CSRF_TIME_LIMIT": None,

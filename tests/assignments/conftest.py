@@ -119,3 +119,26 @@ def browser_page(app):
             browser.close()
     finally:
         server.shutdown()
+
+
+CERT_RUBRIC = [{"criterion": "Everything", "points": 100}]
+
+
+@pytest.fixture
+def certified(world, make_user, make_assignment, past_days):
+    """Cohort A where learner.a and learner.a2 completed and hold certificates."""
+    from dip.core.access import Role
+    from dip.modules.assignments import completion, services
+
+    w = dict(world)
+    w["learner2"] = make_user(Role.LEARNER, cohort=w["cohort_a"], username="learner.a2")
+    required = make_assignment("text", rubric=CERT_RUBRIC, title="Required")
+    for learner in (w["learner"], w["learner2"]):
+        sub = services.submit(required, learner.id, text="work")
+        services.grade(sub, w["trainer"].id, [80], "", returned=False)
+        completion.take_attendance(w["cohort_a"].id, past_days[0], {learner.id: "present"},
+                                   w["trainer"].id)
+    w["cert"] = completion.issue_certificate(w["cohort_a"], w["learner"].id, w["coordinator"].id)
+    w["cert2"] = completion.issue_certificate(w["cohort_a"], w["learner2"].id,
+                                              w["coordinator"].id)
+    return w

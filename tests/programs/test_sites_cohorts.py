@@ -71,5 +71,5 @@ def test_demo_loads_site_cohort_and_people_idempotently(runner, app):
     for _ in range(2):
         result = runner.invoke(args=["dip", "demo"])
         assert result.exit_code == 0, result.output
-    assert "learner01" in result.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 24
+    assert "learner01" in result.output and "graduate12" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 36

@@ -1,4 +1,5 @@
-"""``flask dip assignments …``: load curriculum assignments on their own."""
+"""``flask dip assignments …`` (load curriculum assignments on their own) and
+``flask dip credentials …`` (the keys that sign certificates)."""
 from pathlib import Path
 
 import click
@@ -42,5 +43,33 @@ def reconcile_checks(older_than: int) -> str:
     return f"{len(ids)} submission check(s) queued again"
 
 
-commands = [group]
+credentials_group = AppGroup("credentials", help="The keys that sign certificates.")
+
+
+@credentials_group.command("rotate-key")
+def rotate_key():
+    """Make a new signing key. Earlier keys stop signing but stay published in
+    /.well-known/jwks.json, so every credential they signed still verifies."""
+    from dip.modules.assignments import keys
+
+    row = keys.rotate()
+    earlier = len(keys.all_keys()) - 1
+    click.echo(f"New signing key {row.kid}; {earlier} earlier key(s) stay published.")
+
+
+@credentials_group.command("keys")
+def list_keys():
+    """List the issuer keys: kid, made, retired, and whether this SECRET_KEY unlocks it."""
+    from dip.modules.assignments import keys
+
+    rows = keys.all_keys()
+    if not rows:
+        click.echo("No issuer key yet: one is made when the first credential is signed.")
+    for row in rows:
+        state = f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "signing"
+        unlocked = "unlocks" if keys.unlocks(row) else "LOCKED: SECRET_KEY differs"
+        click.echo(f"{row.kid}  made {row.created_at:%Y-%m-%d}  {state}  {unlocked}")
+
+
+commands = [group, credentials_group]
 reconcilers = [reconcile_checks]

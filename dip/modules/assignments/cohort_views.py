@@ -1,20 +1,22 @@
-"""A cohort's gradebook, attendance, completion and certificates, and the public check."""
+"""A cohort's gradebook, attendance, completion and certificates (the public check is in
+``credential_views``)."""
 import csv
 import io
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from dip.core import pages, scope
-from dip.core.access import MANAGERS, STAFF, Role, public, roles
+from dip.core.access import MANAGERS, STAFF, Role, roles
 from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.once import once
 from dip.extensions import db
-from dip.modules.assignments import completion
+from dip.modules.assignments import completion, credentials
 from dip.modules.assignments.blueprint import bp
+from dip.modules.assignments.credential_views import base_url, credential_or_none, qr_svg
 from dip.modules.assignments.forms import NameForm, RevokeForm, RuleForm, SessionDateForm
 from dip.modules.assignments.models import ATTENDANCE, Certificate
 from dip.modules.programs import services as programs
@@ -182,6 +184,7 @@ def issue(cohort_id: int, learner_id: int):
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("assignments.completion_page", cohort_id=cohort.id))
+    credential_or_none(cert)  # signed now, with the completion rule as it is today
     flash(_("Certificate issued."), "success")
     return redirect(url_for("assignments.certificate", certificate_id=cert.id))
 
@@ -197,7 +200,8 @@ def _certificate(certificate_id: int) -> Certificate:
 @roles(Role.LEARNER, *STAFF)
 @once
 def certificate(certificate_id: int):
-    """The printable A4 certificate; its learner chooses the name shown."""
+    """The printable A4 certificate (QR code and fingerprint of its signed credential); its
+    learner chooses the name shown and downloads the credential."""
     cert = _certificate(certificate_id)
     form = NameForm(data={"name": cert.shown_name})
     mine = current_user.id == cert.learner_id
@@ -212,10 +216,14 @@ def certificate(certificate_id: int):
             else:
                 flash(_("The name on your certificate is saved."), "success")
                 return redirect(url_for("assignments.certificate", certificate_id=cert.id))
+    verify_url = f"{base_url()}{url_for('assignments.verify', code=cert.code)}"
+    token = credential_or_none(cert)
+    modules = credentials.programme_modules(str(get_locale()))
     return render_template("assignments/certificate.html", cert=cert, form=form, mine=mine,
-                           cohort=db.session.get(Cohort, cert.cohort_id),
                            revoke=RevokeForm() if current_user.role in MANAGERS else None,
-                           verify_url=url_for("assignments.verify", code=cert.code, _external=True))
+                           verify_url=verify_url, qr=qr_svg(verify_url), modules=modules,
+                           hours=sum(m["hours"] for m in modules),
+                           fingerprint=credentials.fingerprint(token) if token else None)
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -228,14 +236,3 @@ def revoke(certificate_id: int):
     completion.revoke_certificate(cert, form.reason.data or "")
     flash(_("Certificate revoked."), "success")
     return redirect(url_for("assignments.certificate", certificate_id=cert.id))
-
-
-@bp.route("/verify/<code>")
-@public
-def verify(code: str):
-    """Public check of a certificate: name shown, program, cohort and date; nothing else."""
-    found = completion.certificate_by_code(code[:40])
-    if found is None:
-        return render_template("assignments/verify.html", cert=None, cohort=None), 404
-    cert, cohort = found
-    return render_template("assignments/verify.html", cert=cert, cohort=cohort)

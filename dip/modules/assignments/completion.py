@@ -245,7 +245,9 @@ def set_shown_name(cert: Certificate, name: str) -> None:
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 80:
         raise ServiceError(_l("Write the name as you want it shown (2 to 80 characters)."), "name")
-    cert.shown_name = name
+    if name != cert.shown_name:
+        cert.shown_name = name
+        cert.credential = None  # signed again, with this name, the next time it is asked for
     db.session.commit()
 
 

@@ -1,5 +1,6 @@
 """Forms of the assignments feature."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, DecimalField, FileField, IntegerField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
@@ -10,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from dip.core.forms import choices
 from dip.core.once import OnceForm
 from dip.modules.assignments.models import FILE_KINDS
+from dip.modules.assignments.verification import MAX_BYTES
 
 KIND_LABELS = (("text", _l("Text written here")), ("file", _l("A file")), ("link", _l("A link")))
 
@@ -65,3 +67,12 @@ class RevokeForm(OnceForm):
     """Why a certificate is revoked."""
 
     reason = StringField(_l("Reason"), validators=[Length(max=200)])
+
+
+class CheckForm(FlaskForm):
+    """A credential anyone pastes or uploads to check it (changes nothing: no one-time token)."""
+
+    token = TextAreaField(_l("Paste the credential"), render_kw={"dir": "auto", "rows": 4},
+                          validators=[Optional(), Length(max=MAX_BYTES)],
+                          description=_l("The text of the .jwt file, beginning with eyJ"))
+    upload = FileField(_l("Or choose the credential file (.jwt)"))

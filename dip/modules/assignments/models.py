@@ -158,9 +158,15 @@ class CompletionRule(db.Model):
 
 
 class Certificate(db.Model):
-    """Proof a learner completed: a public code shows name, program, cohort and date only."""
+    """Proof a learner completed: a public code shows the name, the programme and the date only.
+
+    ``credential`` keeps the signed Open Badges credential (a compact JWS) once made, so its
+    fingerprint on paper stays true; ``status_list``/``status_index`` is its place in the
+    public revocation list.
+    """
 
     __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("status_list", "status_index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -172,3 +178,22 @@ class Certificate(db.Model):
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(200))
+    status_list: Mapped[int] = mapped_column(default=1, server_default="1")
+    status_index: Mapped[int | None]
+    credential: Mapped[str | None] = mapped_column(Text)
+
+
+class IssuerKey(db.Model):
+    """An Ed25519 key the programme signs credentials with; retired keys stay published.
+
+    ``kid`` is the key's RFC 9278 thumbprint URI. The private key is PKCS#8, encrypted with a
+    key derived from SECRET_KEY, so a database dump or backup never holds it in clear.
+    """
+
+    __tablename__ = "issuer_keys"
+
+    kid: Mapped[str] = mapped_column(String(120), primary_key=True)
+    public_jwk: Mapped[dict] = mapped_column(db.JSON)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]

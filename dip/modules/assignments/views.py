@@ -11,6 +11,7 @@ from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
 from dip.modules.assignments import cohort_views  # noqa: F401 - registers the cohort pages on bp
+from dip.modules.assignments import credential_views  # noqa: F401 - the public check and keys
 from dip.modules.assignments import services
 from dip.modules.accounts.models import User
 from dip.modules.assignments.blueprint import bp
