@@ -14,16 +14,6 @@ from dip.extensions import db
 from tests.curriculum.conftest import lesson_text
 from tests.curriculum.test_sync import REAL_CONTENT
 
-#: Lessons that have no picture yet. The lead removes a lesson from here when its picture
-#: lands; a new lesson without a picture, or a lesson still listed that has one, fails.
-KNOWN_WITHOUT_PICTURE = {
-    "professional-english/asking-clarifying-questions",
-    "professional-english/describing-your-skills",
-    "professional-english/emails-to-clients",
-    "professional-english/freelancing-vocabulary",
-    "professional-english/greetings-and-introductions",
-    "professional-english/negotiating-deadlines-and-price",
-}
 TRANSLATIONS = tuple(lang for lang in LANGS if lang != "en")
 
 
@@ -40,9 +30,7 @@ def test_every_promised_language_is_there_and_no_translation_drops_anything(real
 
 
 def test_every_lesson_has_a_picture(real_report):
-    without = set(real_report["without_picture"])
-    assert without - KNOWN_WITHOUT_PICTURE == set(), "lessons without a picture"
-    assert KNOWN_WITHOUT_PICTURE - without == set(),         "these lessons have a picture now: take them out of KNOWN_WITHOUT_PICTURE"
+    assert real_report["without_picture"] == []
 
 
 def test_module_times_add_up_and_match_the_lessons(app):
