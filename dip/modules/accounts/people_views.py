@@ -137,6 +137,7 @@ def import_sheet(import_id: int):
 @roles(*STAFF)
 def user(user_id: int):
     """One person: role, place, state, and the actions on them the current user may take."""
+    from dip.modules.programs.profiles import GENDER_LABELS
     from dip.modules.programs.services import places_of, profile_of
 
     person = scoped_user(user_id)
@@ -146,7 +147,8 @@ def user(user_id: int):
         place_form = PlaceForm()
         _place_choices(place_form)
     return render_template("accounts/user.html", person=person, profile=profile_of(person),
-                           places=places_of(person), place_form=place_form, manages=manages)
+                           places=places_of(person), place_form=place_form, manages=manages,
+                           gender_labels=GENDER_LABELS)
 
 
 @bp.route("/users/<int:user_id>/place", methods=["POST"])

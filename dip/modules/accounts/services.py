@@ -2,7 +2,6 @@
 import re
 import secrets
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,8 +21,6 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 MIN_PASSWORD = 8
 RESET_HOURS = 24
 SHEET_HOURS = 24
-GENDERS = ("female", "male", "other", "unspecified")
-AGE_BANDS = ("18-24", "25-34", "35-44", "45+")
 IMPORT_COLUMNS = (
     "username", "display_name", "language", "gender", "age_band", "country_of_origin",
     "baseline_income_usd",
@@ -229,9 +226,17 @@ def redeem_reset_code(username: str, code: str, new_password: str) -> User:
 
 # --- bulk creation of learners ---------------------------------------------------------------
 
+CSV_MESSAGES = {
+    "gender": _l("gender: use female, male, other or unspecified"),
+    "age_band": _l("age_band: use 18-24, 25-34, 35-44 or 45+"),
+    "country_of_origin": _l("country_of_origin: use a two-letter code such as CD or BI"),
+    "baseline_income_usd": _l("baseline_income_usd: a number of US dollars, 0 or more"),
+}
+
+
 def _parse_learner_row(values: dict) -> dict:
     """Check one CSV row; return clean values or raise ServiceError with a reason."""
-    from babel import Locale
+    from dip.modules.programs.profiles import clean_profile
 
     username = normalise_username(values.get("username", ""))
     if not USERNAME_RE.match(username):
@@ -239,27 +244,13 @@ def _parse_learner_row(values: dict) -> dict:
     language = (values.get("language") or "en").strip().lower()
     if language not in current_app.config["LANGUAGES"]:
         raise ServiceError(_l("language: use en, fr, sw or ar"))
-    gender = (values.get("gender") or "unspecified").strip().lower()
-    if gender not in GENDERS:
-        raise ServiceError(_l("gender: use female, male, other or unspecified"))
-    age_band = (values.get("age_band") or "").strip() or None
-    if age_band and age_band not in AGE_BANDS:
-        raise ServiceError(_l("age_band: use 18-24, 25-34, 35-44 or 45+"))
-    country = (values.get("country_of_origin") or "").strip().upper() or None
-    if country and country not in Locale("en").territories:
-        raise ServiceError(_l("country_of_origin: use a two-letter code such as CD or BI"))
-    raw_income = (values.get("baseline_income_usd") or "0").strip().replace(",", "")
     try:
-        income = Decimal(raw_income.lstrip("$"))
-    except InvalidOperation:
-        income = Decimal("-1")
-    if not income.is_finite() or income < 0 or income > 100000:
-        raise ServiceError(_l("baseline_income_usd: a number of US dollars, 0 or more"))
-    return {
-        "username": username, "display_name": (values.get("display_name") or username).strip(),
-        "language": language, "gender": gender, "age_band": age_band, "country": country,
-        "income": income.quantize(Decimal("0.01")),
-    }
+        profile = clean_profile(values.get("gender"), values.get("age_band"),
+                                values.get("country_of_origin"), values.get("baseline_income_usd"))
+    except ServiceError as error:
+        raise ServiceError(CSV_MESSAGES[error.field]) from None
+    return {"username": username, "language": language, **profile,
+            "display_name": (values.get("display_name") or username).strip()}
 
 
 def import_learners(data: bytes, cohort, created_by: User) -> UserImport:
@@ -293,7 +284,8 @@ def import_learners(data: bytes, cohort, created_by: User) -> UserImport:
                     language=clean["language"],
                 )
                 enrol(user, cohort, gender=clean["gender"], age_band=clean["age_band"],
-                      country_of_origin=clean["country"], baseline_income_usd=clean["income"])
+                      country_of_origin=clean["country_of_origin"],
+                      baseline_income_usd=clean["baseline_income_usd"])
             created.append({"line": line, "username": user.username,
                             "display_name": user.display_name, "password": password})
         except ServiceError as exc:
