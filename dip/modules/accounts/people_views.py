@@ -3,7 +3,7 @@
 Staff powers over a person (a reset code, deactivation, renaming, placing) are only for people
 ``dip.core.scope.may_manage`` gives the current user; the page names an administrator instead.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
-from dip.modules.accounts import services
+from dip.modules.accounts import reveals, services
 from dip.modules.accounts.blueprint import bp
 from dip.modules.accounts.forms import EditUserForm, ImportForm, PlaceForm, UserForm, role_choices
 from dip.modules.accounts.models import User, UserImport
@@ -42,6 +42,22 @@ def managed_user(user_id: int) -> User:
     if not scope.may_manage(current_user, user):
         abort(403)
     return user
+
+
+def _reveal(person: User, kind: str, secret: str) -> None:
+    """Show ``secret`` on the next page from the server (never in the cookie)."""
+    reveals.keep(current_user.id, person.id, kind, secret)
+    session[reveals.SESSION_FLAG] = True
+
+
+@bp.app_context_processor
+def _waiting_reveals():
+    def take() -> list[dict]:
+        if session.pop(reveals.SESSION_FLAG, None) and current_user.is_authenticated:
+            return reveals.take(current_user.id)
+        return []
+
+    return {"reveals": take}
 
 
 def _place_choices(form):
@@ -89,9 +105,7 @@ def new_user():
             _fail(form, "username", error)
         else:
             db.session.commit()
-            flash(_("%(name)s can now sign in as %(username)s with the first-time password "
-                    "%(password)s. They will choose their own at first sign-in.",
-                    name=user.display_name, username=user.username, password=password), "success")
+            _reveal(user, "password", password)
             return redirect(url_for("accounts.user", user_id=user.id))
     return render_template("accounts/new_user.html", form=form)
 
@@ -199,10 +213,7 @@ def edit_user(user_id: int):
 def reset_code(user_id: int):
     """Issue a one-time reset code (valid 24 hours) for someone who forgot their password."""
     person = managed_user(user_id)
-    code = services.issue_reset_code(person, current_user)
-    flash(_("Reset code for %(username)s: %(code)s. It works once, within 24 hours, "
-            "at the page “Forgot your password?”.", username=person.username, code=code),
-          "success")
+    _reveal(person, "code", services.issue_reset_code(person, current_user))
     return redirect(url_for("accounts.user", user_id=person.id))
 
 
