@@ -19,6 +19,7 @@ place in ``core`` allowed to, because scoping must be decided once, not per feat
 from sqlalchemy import Select, false, literal, or_, select, true, union
 
 from dip.core.access import Role
+from dip.core.clock import utcnow
 
 
 def _models():
@@ -139,3 +140,14 @@ def may_manage(actor, person) -> bool:
         select(Cohort.id).where(Cohort.id.in_(cohorts), Cohort.id.in_(cohort_ids(actor))))) \
         if cohorts else set()
     return inside_sites == sites and inside_cohorts == cohorts
+
+
+def private_on_hold(user) -> bool:
+    """Whether ``user``'s private items are held back after a reset with a staff-issued code
+    (``dip/modules/accounts/holds.py``): hidden from every session of the account meanwhile,
+    so whoever redeemed the code cannot read what the owner keeps from staff."""
+    from dip.extensions import db
+    from dip.modules.accounts.models import ResetCode
+
+    return bool(db.session.scalar(select(true()).where(
+        ResetCode.user_id == user.id, ResetCode.hold_until > utcnow()).limit(1)))

@@ -172,6 +172,14 @@ def _expire_session():
     return redirect(url_for("accounts.login"))
 
 
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (where to go after signing in), else None."""
+    target = target or ""
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+        return target
+    return None
+
+
 def _lang_url(lang: str) -> str:
     """The current page's address in language ``lang`` (a GET keeps its query string)."""
     args = request.args.to_dict() if request.method == "GET" else {}

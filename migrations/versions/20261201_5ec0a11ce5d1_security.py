@@ -60,12 +60,14 @@ def upgrade():
         batch_op.add_column(sa.Column("redeemed_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("previous_hash", sa.String(length=256), nullable=True))
         batch_op.add_column(sa.Column("hold_until", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("notified_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("dismissed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table("reset_codes") as batch_op:
         batch_op.drop_column("dismissed_at")
+        batch_op.drop_column("notified_at")
         batch_op.drop_column("hold_until")
         batch_op.drop_column("previous_hash")
         batch_op.drop_column("redeemed_at")

@@ -99,6 +99,7 @@ class ResetCode(db.Model):
     redeemed_at: Mapped[datetime | None]
     previous_hash: Mapped[str | None] = mapped_column(String(256))
     hold_until: Mapped[datetime | None]
+    notified_at: Mapped[datetime | None]  # the owner was shown the notice at sign-in
     dismissed_at: Mapped[datetime | None]
 
 

@@ -151,6 +151,7 @@ def import_sheet(import_id: int):
 @roles(*STAFF)
 def user(user_id: int):
     """One person: role, place, state, and the actions on them the current user may take."""
+    from dip.modules.accounts import audit
     from dip.modules.programs.profiles import GENDER_LABELS
     from dip.modules.programs.services import places_of, profile_of
 
@@ -162,7 +163,9 @@ def user(user_id: int):
         _place_choices(place_form)
     return render_template("accounts/user.html", person=person, profile=profile_of(person),
                            places=places_of(person), place_form=place_form, manages=manages,
-                           gender_labels=GENDER_LABELS)
+                           gender_labels=GENDER_LABELS,
+                           events=audit.events_of(person.id) if manages else [],
+                           event_labels=audit.LABELS)
 
 
 @bp.route("/users/<int:user_id>/place", methods=["POST"])
@@ -170,7 +173,7 @@ def user(user_id: int):
 @once
 def add_place(user_id: int):
     """Add a trainer to a cohort or a coordinator or reviewer to a site; move a learner."""
-    from dip.modules.programs.services import place, visible_cohorts, visible_sites
+    from dip.modules.programs.services import visible_cohorts, visible_sites
 
     person = managed_user(user_id)
     form = PlaceForm()
@@ -179,12 +182,10 @@ def add_place(user_id: int):
         cohort = next((c for c in visible_cohorts(current_user) if c.id == form.cohort.data), None)
         site = next((s for s in visible_sites(current_user) if s.id == form.site.data), None)
         try:
-            place(person, cohort=cohort, site=site)
+            services.place_person(person, current_user, cohort=cohort, site=site)
         except ServiceError as error:
-            db.session.rollback()
             flash(str(error.message), "error")
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
     else:
         flash(_("Choose a cohort or a site from the list."), "error")
@@ -199,11 +200,13 @@ def edit_user(user_id: int):
     person = managed_user(user_id)
     form = EditUserForm(obj=person)
     if form.validate_on_submit():
-        person.display_name = form.display_name.data.strip()
-        person.language = form.language.data
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("accounts.user", user_id=person.id))
+        try:
+            services.edit_user(person, form.display_name.data, form.language.data, current_user)
+        except ServiceError as error:
+            _fail(form, "language", error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.user", user_id=person.id))
     return render_template("accounts/edit_user.html", form=form, person=person)
 
 
@@ -229,7 +232,7 @@ def set_active(user_id: int):
     if person.id == current_user.id:
         flash(_("You cannot deactivate yourself."), "error")
     else:
-        services.set_active(person, active == "1")
+        services.set_active(person, active == "1", by=current_user)
         flash(_("%(name)s can sign in again.", name=person.display_name) if active == "1" else
               _("%(name)s is deactivated and can no longer sign in.", name=person.display_name),
               "success")

@@ -13,6 +13,7 @@ from dip.core.clock import utcnow
 from dip.core.csvio import CsvError, read_rows
 from dip.core.errors import ServiceError
 from dip.extensions import db
+from dip.modules.accounts import audit, holds
 from dip.modules.accounts.models import LoginThrottle, ResetCode, User, UserImport, new_session_token
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -97,15 +98,42 @@ def change_password(user: User, current: str | None, new: str) -> None:
         raise ServiceError(_l("Choose a password different from the old one."), "password")
     check_password_rules(new, user.username)
     user.set_password(new, _hash_method())
+    if not user.must_change_password:
+        audit.record("password_changed", user.id, user.id)
     user.must_change_password = False
     user.session_token = new_session_token()
     db.session.commit()
 
 
-def set_active(user: User, active: bool) -> None:
+def set_active(user: User, active: bool, by: User | None = None) -> None:
     """Deactivate (or reactivate) a user; a deactivated user is signed out and kept."""
     user.active = active
     user.session_token = new_session_token()
+    audit.record("reactivated" if active else "deactivated", user.id, by.id if by else None)
+    db.session.commit()
+
+
+def edit_user(user: User, display_name: str, language: str, by: User) -> None:
+    """Change what ``user`` is called and their language, on the audit trail."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise ServiceError(_l("Unknown language."), "language")
+    user.display_name = (display_name or "").strip()[:80] or user.display_name
+    user.language = language
+    audit.record("edited", user.id, by.id)
+    db.session.commit()
+
+
+def place_person(user: User, by: User, cohort=None, site=None) -> None:
+    """Place ``user`` (a learner moves; staff gain a cohort or site), on the audit trail."""
+    from dip.modules.programs.services import place
+
+    try:
+        place(user, cohort=cohort, site=site)
+    except ServiceError:
+        db.session.rollback()
+        raise
+    audit.record("placed", user.id, by.id, cohort=cohort.id if cohort else None,
+                 site=site.id if site else None)
     db.session.commit()
 
 
@@ -193,6 +221,7 @@ def issue_reset_code(user: User, issued_by: User) -> str:
         user_id=user.id, code_hash=generate_password_hash(code, _hash_method()), issued_by_id=issued_by.id,
         created_at=now, expires_at=now + timedelta(hours=RESET_HOURS),
     ))
+    audit.record("reset_code_issued", user.id, issued_by.id)
     db.session.commit()
     return code
 
@@ -217,6 +246,8 @@ def redeem_reset_code(username: str, code: str, new_password: str) -> User:
         raise invalid
     check_password_rules(new_password, user.username)
     match.used_at = now
+    holds.start(match, user.password_hash)
+    audit.record("reset_code_redeemed", user.id, None, issued_by=match.issued_by_id)
     user.set_password(new_password, _hash_method())
     user.must_change_password = False
     user.session_token = new_session_token()

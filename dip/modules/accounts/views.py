@@ -8,10 +8,11 @@ from dip.core import clock, parked
 from dip.core.access import Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.once import once
-from dip.core.web import fresh_session
+from dip.core.web import fresh_session, local_path
 from dip.extensions import csrf, db, login_manager
+from dip.modules.accounts import notice_views  # noqa: F401 - registers the reset notice on bp
 from dip.modules.accounts import people_views  # noqa: F401 - registers the people pages on bp
-from dip.modules.accounts import services
+from dip.modules.accounts import holds, services
 from dip.modules.accounts.blueprint import bp
 from dip.modules.accounts.forms import LoginForm, PasswordForm, ResetForm
 from dip.modules.accounts.models import User
@@ -47,10 +48,7 @@ def _fail(form, field: str, error: ServiceError):
 
 def _local_next() -> str | None:
     """The page to return to after signing in, only if it is a path on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
-        return target
-    return None
+    return local_path(request.args.get("next"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,7 +58,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    status = 200
+    status, replaced = 200, None
     if form.validate_on_submit():
         user, wait = services.authenticate(form.username.data, form.password.data,
                                            request.remote_addr or "unknown")
@@ -75,17 +73,21 @@ def login():
             login_user(user, remember=False)
             if user.must_change_password:
                 return redirect(url_for("accounts.change_password"))
-            if parked.waiting(user.id):
-                return redirect(url_for("accounts.kept"))
-            return redirect(_local_next() or url_for("home.index"))
+            target = url_for("accounts.kept") if parked.waiting(user.id) else _local_next()
+            if holds.first_notice(user):  # told at the first sign-in after a reset
+                return redirect(url_for("accounts.notice", next=target))
+            return redirect(target or url_for("home.index"))
         if wait:
             flash(_wait_message(wait), "error")
             status = 429
         else:
-            flash(_("Wrong username or password."), "error")
+            replaced = holds.replaced(services.get_by_username(form.username.data),
+                                      form.password.data)
+            if replaced is None:
+                flash(_("Wrong username or password."), "error")
             status = 401
         form.password.data = ""
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form, replaced=replaced), status
 
 
 @bp.route("/kept")

@@ -53,8 +53,11 @@ def clean_profile(gender: str | None, age_band: str | None, country: str | None,
             "baseline_income_usd": amount.quantize(Decimal("0.01"))}
 
 
-def correct_profile(profile: LearnerProfile, values: dict) -> None:
+def correct_profile(profile: LearnerProfile, values: dict, by) -> None:
     """Store corrected, already cleaned values (``clean_profile``); the code never changes."""
+    from dip.modules.accounts import audit
+
     for name in ("gender", "age_band", "country_of_origin", "baseline_income_usd"):
         setattr(profile, name, values[name])
+    audit.record("profile_corrected", profile.user_id, by.id)
     db.session.commit()

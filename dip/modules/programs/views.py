@@ -128,7 +128,7 @@ def learner_profile(user_id: int):
         except ServiceError as error:
             getattr(form, error.field).errors.append(str(error.message))
         else:
-            profiles.correct_profile(profile, values)
+            profiles.correct_profile(profile, values, current_user)
             flash(_("Saved."), "success")
             return redirect(url_for("accounts.user", user_id=learner.id))
     return render_template("programs/learner_profile.html", form=form, learner=learner,
