@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dip.core import access, clock, logs, pages, parked
 from dip.core.once import FIELD, new_token
@@ -71,6 +72,12 @@ class Request(flask.Request):
 def init_app(app: Flask) -> None:
     """Install the shared hooks, template helpers and error pages on ``app``."""
     app.request_class = Request
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Behind the documented nginx the client's address (which sign-in throttling counts)
+        # and scheme arrive in X-Forwarded-*; trust exactly that many proxies, no more, or a
+        # client could choose its own address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     version = _static_version(app)
     logs.init_app(app)
 

@@ -94,8 +94,9 @@ def test_repeated_failures_slow_then_lock_then_recover(client, auth, learner, mo
     start = clock.utcnow()
     moment = {"now": start}
     monkeypatch.setattr(clock, "utcnow", lambda: moment["now"])
-    from dip.modules.accounts import services
+    from dip.modules.accounts import services, throttle
     monkeypatch.setattr(services, "utcnow", lambda: moment["now"])
+    monkeypatch.setattr(throttle, "utcnow", lambda: moment["now"])
 
     for _ in range(3):
         assert auth.login("amani", "nope").status_code == 401

@@ -5,7 +5,6 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from dip.core.clock import utcnow
 from dip.extensions import db
@@ -33,13 +32,17 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
 
-    def set_password(self, password: str, method: str = "scrypt") -> None:
-        """Store a salted hash of ``password`` (scrypt unless a method is given)."""
-        self.password_hash = generate_password_hash(password, method=method)
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (``dip.modules.accounts.passwords``)."""
+        from dip.modules.accounts import passwords
+
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Return whether ``password`` matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        from dip.modules.accounts import passwords
+
+        return passwords.verify(self.password_hash, password)
 
     def get_id(self) -> str:
         """Flask-Login's id: rotating ``session_token`` invalidates every older session cookie."""

@@ -12,7 +12,7 @@ from dip.core.web import fresh_session, local_path
 from dip.extensions import csrf, db, login_manager
 from dip.modules.accounts import notice_views  # noqa: F401 - registers the reset notice on bp
 from dip.modules.accounts import people_views  # noqa: F401 - registers the people pages on bp
-from dip.modules.accounts import holds, services
+from dip.modules.accounts import devices, holds, services
 from dip.modules.accounts.blueprint import bp
 from dip.modules.accounts.forms import LoginForm, PasswordForm, ResetForm
 from dip.modules.accounts.models import User
@@ -60,34 +60,43 @@ def login():
     form = LoginForm()
     status, replaced = 200, None
     if form.validate_on_submit():
-        user, wait = services.authenticate(form.username.data, form.password.data,
-                                           request.remote_addr or "unknown")
-        if user is not None:
-            chosen = session.get("lang")
-            fresh_session()  # nothing of the previous person's session carries over
-            if chosen and chosen != user.language:
-                user.language = chosen
-                db.session.commit()
-            session["lang"] = user.language
-            session["began"] = session["seen"] = clock.utcnow().timestamp()
-            login_user(user, remember=False)
-            if user.must_change_password:
-                return redirect(url_for("accounts.change_password"))
-            target = url_for("accounts.kept") if parked.waiting(user.id) else _local_next()
-            if holds.first_notice(user):  # told at the first sign-in after a reset
-                return redirect(url_for("accounts.notice", next=target))
-            return redirect(target or url_for("home.index"))
-        if wait:
-            flash(_wait_message(wait), "error")
+        device = devices.valid(request.cookies.get(devices.cookie_name()))
+        result = services.authenticate(form.username.data, form.password.data,
+                                       request.remote_addr or "unknown", device)
+        if result.user is not None:
+            response = _signed_in(result.user)
+            response.set_cookie(
+                devices.cookie_name(), result.device, max_age=devices.MAX_AGE, httponly=True,
+                samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+            return response
+        if result.wait:
+            flash(_wait_message(result.wait), "error")
             status = 429
         else:
-            replaced = holds.replaced(services.get_by_username(form.username.data),
-                                      form.password.data)
+            replaced = result.replaced
             if replaced is None:
                 flash(_("Wrong username or password."), "error")
             status = 401
         form.password.data = ""
     return render_template("accounts/login.html", form=form, replaced=replaced), status
+
+
+def _signed_in(user: User):
+    """Start ``user``'s session and send them where they were going."""
+    chosen = session.get("lang")
+    fresh_session()  # nothing of the previous person's session carries over
+    if chosen and chosen != user.language:
+        user.language = chosen
+        db.session.commit()
+    session["lang"] = user.language
+    session["began"] = session["seen"] = clock.utcnow().timestamp()
+    login_user(user, remember=False)
+    if user.must_change_password:
+        return redirect(url_for("accounts.change_password"))
+    target = url_for("accounts.kept") if parked.waiting(user.id) else _local_next()
+    if holds.first_notice(user):  # told at the first sign-in after a reset
+        return redirect(url_for("accounts.notice", next=target))
+    return redirect(target or url_for("home.index"))
 
 
 @bp.route("/kept")
@@ -155,20 +164,15 @@ def reset():
     form = ResetForm()
     status = 200
     if form.validate_on_submit():
-        key = f"reset:{services.normalise_username(form.username.data)}"
-        wait = services.seconds_locked([key])
-        if wait:
-            flash(_wait_message(wait), "error")
+        try:
+            services.redeem_reset_code(form.username.data, form.code.data, form.password.data,
+                                       request.remote_addr or "unknown")
+        except services.Throttled as waiting:
+            flash(_wait_message(waiting.seconds), "error")
             status = 429
+        except ServiceError as error:
+            _fail(form, "password", error)
         else:
-            try:
-                services.redeem_reset_code(form.username.data, form.code.data, form.password.data)
-            except ServiceError as error:
-                if error.field == "code":
-                    services.record_failure(key, current_app.config["LOGIN_MAX_ATTEMPTS"])
-                _fail(form, "password", error)
-            else:
-                services.clear_failures(key)
-                flash(_("Your new password is saved. Sign in with it now."), "success")
-                return redirect(url_for("accounts.login"))
+            flash(_("Your new password is saved. Sign in with it now."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form), status
