@@ -1,9 +1,10 @@
 """Request hooks every page shares: language, idle sessions, caching, security headers, errors."""
 import hashlib
 import logging
+import re
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import flask
 from flask import (
@@ -179,12 +180,20 @@ def _expire_session():
     return redirect(url_for("accounts.login"))
 
 
+# A path on this site as Flask-Login writes ``next``: printable ASCII (anything else arrives
+# percent-encoded), one leading slash. Browsers drop tab, CR and LF anywhere in a URL and read
+# a backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the site:
+# no whitespace, control character or backslash anywhere.
+LOCAL_PATH_RE = re.compile(r"/(?![/])[!-\[\]-~]*")
+MAX_NEXT = 2000
+
+
 def local_path(target: str | None) -> str | None:
     """``target`` if it is a path on this site (where to go after signing in), else None."""
-    target = target or ""
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
-        return target
-    return None
+    if not target or len(target) > MAX_NEXT or not LOCAL_PATH_RE.fullmatch(target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def _lang_url(lang: str) -> str:
