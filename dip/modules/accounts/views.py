@@ -4,7 +4,7 @@ from flask_babel import format_timedelta, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from datetime import timedelta
 
-from dip.core import clock, parked
+from dip.core import clock, pages, parked
 from dip.core.access import Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.once import once
@@ -102,11 +102,14 @@ def _signed_in(user: User):
 @bp.route("/kept")
 @roles(*Role)
 def kept():
-    """What this person was sending when their session ended, to send again or let go."""
+    """What this person was sending when their session ended, shown field by field in plain
+    words with where it goes, to send again or let go."""
     waiting = parked.waiting(current_user.id)
     if not waiting:
         return redirect(url_for("home.index"))
-    return render_template("accounts/kept.html", waiting=waiting)
+    sections = pages.nav_for(current_user)
+    return render_template("accounts/kept.html",
+                           waiting=[parked.describe(item, sections) for item in waiting])
 
 
 @bp.route("/kept/<int:parked_id>", methods=["POST"])
@@ -119,8 +122,11 @@ def resend(parked_id: int):
     if request.form.get("discard"):
         flash(_("The kept text was deleted."), "info")
         return redirect(url_for("accounts.kept"))
-    # 307 makes the browser send this same form (fresh CSRF and one-time tokens) to the page
-    # that could not take it when the session had ended.
+    if not parked.sendable(found.path):
+        flash(_("This can no longer be sent: the page it was going to is gone."), "error")
+        return redirect(url_for("accounts.kept"))
+    # 307 makes the browser send this same form (fresh CSRF and one-time tokens, and only the
+    # fields the kept page showed) to the page that could not take it when the session ended.
     return redirect(found.path, code=307)
 
 
