@@ -18,6 +18,12 @@ from dip.modules.accounts.forms import LoginForm, PasswordForm, ResetForm
 from dip.modules.accounts.models import User
 
 __all__ = ["bp"]
+# Shared computers: sign-in and sign-out empty localStorage, sessionStorage and the rest of what
+# this site stored in the browser. Not "cache": pages are no-store already, so the HTTP cache
+# holds only the public stylesheet, which the next person would pay to download again on a slow
+# link; not "cookies": the session cookie is replaced anyway and the browser token
+# (devices.py) must stay.
+CLEAR_STORAGE = '"storage"'
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please sign in to see this page.")
@@ -65,6 +71,7 @@ def login():
                                        request.remote_addr or "unknown", device)
         if result.user is not None:
             response = _signed_in(result.user)
+            response.headers["Clear-Site-Data"] = CLEAR_STORAGE  # the last person's, if any
             response.set_cookie(
                 devices.cookie_name(), result.device, max_age=devices.MAX_AGE, httponly=True,
                 samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
@@ -139,7 +146,9 @@ def logout():
         services.end_sessions(current_user)
     fresh_session()
     flash(_("You are signed out. You can leave the computer."), "info")
-    return redirect(url_for("accounts.login"))
+    response = redirect(url_for("accounts.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_STORAGE
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])
