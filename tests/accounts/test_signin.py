@@ -178,3 +178,9 @@ def test_even_an_active_session_ends_after_the_longest_lifetime(client, auth, le
         monkeypatch.setattr(clock, "utcnow", lambda moment=moment: moment)
         status = client.get("/").status_code
     assert status == 302
+
+
+def test_sign_in_and_sign_out_clear_browser_storage(client, auth, learner):
+    """Chromium itself is checked in tests/browser/test_storage_cleared.py."""
+    assert auth.login("amani").headers["Clear-Site-Data"] == '"storage"'
+    assert auth.logout().headers["Clear-Site-Data"] == '"storage"'
