@@ -139,7 +139,7 @@ class AccountEvent(db.Model):
 class UserImport(db.Model):
     """A bulk creation of learners from a CSV: its report and the sheet to hand out.
 
-    First-time passwords are kept only so the sheet can be printed; ``services.sheet_rows``
+    First-time passwords are kept only so the sheet can be printed; ``imports.sheet_rows``
     stops showing them after ``SHEET_HOURS`` and the learner must replace them at first sign-in.
     """
 

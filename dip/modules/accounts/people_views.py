@@ -14,7 +14,7 @@ from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
-from dip.modules.accounts import reveals, services
+from dip.modules.accounts import imports, reveals, services
 from dip.modules.accounts.blueprint import bp
 from dip.modules.accounts.forms import EditUserForm, ImportForm, PlaceForm, UserForm, role_choices
 from dip.modules.accounts.models import User, UserImport
@@ -125,12 +125,12 @@ def import_users():
         if cohort is None or not scope.may_see_cohort(current_user, cohort.id):
             abort(404)
         try:
-            record = services.import_learners(form.file.data.read(), cohort, current_user)
+            record = imports.import_learners(form.file.data.read(), cohort, current_user)
         except ServiceError as error:
             form.file.errors.append(str(error.message))
         else:
             return redirect(url_for("accounts.import_sheet", import_id=record.id))
-    return render_template("accounts/import.html", form=form, columns=services.IMPORT_COLUMNS)
+    return render_template("accounts/import.html", form=form, columns=imports.IMPORT_COLUMNS)
 
 
 @bp.route("/users/import/<int:import_id>")
@@ -142,7 +142,7 @@ def import_sheet(import_id: int):
     record = db.session.get(UserImport, import_id)
     if record is None or record.created_by_id != current_user.id:
         abort(404)
-    rows, fresh = services.sheet_rows(record)
+    rows, fresh = imports.sheet_rows(record)
     return render_template("accounts/sheet.html", record=record, rows=rows, fresh=fresh,
                            cohort=db.session.get(Cohort, record.cohort_id))
 

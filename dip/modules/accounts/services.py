@@ -1,4 +1,4 @@
-"""Users: creation (one or a CSV of learners), passwords, sign-in throttling, reset codes."""
+"""Users: creation, passwords, sign-in, reset codes; CSV imports of learners are in ``imports``."""
 import re
 import secrets
 from dataclasses import dataclass
@@ -10,22 +10,16 @@ from sqlalchemy import func, select
 
 from dip.core.access import Role
 from dip.core.clock import utcnow
-from dip.core.csvio import CsvError, read_rows
 from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.accounts import audit, devices, holds, passwords, throttle
-from dip.modules.accounts.models import ResetCode, User, UserImport, new_session_token
+from dip.modules.accounts.models import ResetCode, User, new_session_token
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 # No 0/o, 1/l/i: codes and first-time passwords are read aloud and copied by hand.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 MIN_PASSWORD = 8
 RESET_HOURS = 24
-SHEET_HOURS = 24
-IMPORT_COLUMNS = (
-    "username", "display_name", "language", "gender", "age_band", "country_of_origin",
-    "baseline_income_usd",
-)
 # How many failures before the lock (LOGIN_MAX_ATTEMPTS) are "slowed" by a short wait.
 SLOW_BEFORE_LOCK = 2
 
@@ -248,88 +242,6 @@ class Throttled(Exception):
     def __init__(self, seconds: int):
         super().__init__(seconds)
         self.seconds = seconds
-
-
-# --- bulk creation of learners ---------------------------------------------------------------
-
-CSV_MESSAGES = {
-    "gender": _l("gender: use female, male, other or unspecified"),
-    "age_band": _l("age_band: use 18-24, 25-34, 35-44 or 45+"),
-    "country_of_origin": _l("country_of_origin: use a two-letter code such as CD or BI"),
-    "baseline_income_usd": _l("baseline_income_usd: a number of US dollars, 0 or more"),
-}
-
-
-def _parse_learner_row(values: dict) -> dict:
-    """Check one CSV row; return clean values or raise ServiceError with a reason."""
-    from dip.modules.programs.profiles import clean_profile
-
-    username = normalise_username(values.get("username", ""))
-    if not USERNAME_RE.match(username):
-        raise ServiceError(_l("username: 3 to 40 letters, digits, dots, dashes or underscores"))
-    language = (values.get("language") or "en").strip().lower()
-    if language not in current_app.config["LANGUAGES"]:
-        raise ServiceError(_l("language: use en, fr, sw or ar"))
-    try:
-        profile = clean_profile(values.get("gender"), values.get("age_band"),
-                                values.get("country_of_origin"), values.get("baseline_income_usd"))
-    except ServiceError as error:
-        raise ServiceError(CSV_MESSAGES[error.field]) from None
-    return {"username": username, "language": language, **profile,
-            "display_name": (values.get("display_name") or username).strip()}
-
-
-def import_learners(data: bytes, cohort, created_by: User) -> UserImport:
-    """Create learners from a CSV in ``cohort``: good rows are created, bad ones reported by line.
-
-    Returns the stored import with a report ``{"created": [...], "errors": [...]}``.
-    """
-    from dip.modules.programs.services import enrol
-
-    try:
-        header, rows = read_rows(data)
-    except CsvError as exc:
-        raise ServiceError(_l("This file cannot be read as CSV (%(reason)s).", reason=str(exc)))
-    missing = [c for c in ("username", "display_name") if c not in header]
-    if missing:
-        raise ServiceError(_l("The first line must name the columns; missing: %(cols)s.",
-                              cols=", ".join(missing)))
-    if not rows:
-        raise ServiceError(_l("The file has a header but no learners."))
-    created, errors, seen = [], [], set()
-    for line, values in rows:
-        try:
-            clean = _parse_learner_row(values)
-            if clean["username"] in seen:
-                raise ServiceError(_l("username %(name)s appears twice in this file",
-                                      name=clean["username"]))
-            seen.add(clean["username"])
-            with db.session.begin_nested():
-                user, password = create_user(
-                    clean["username"], clean["display_name"], Role.LEARNER,
-                    language=clean["language"],
-                )
-                enrol(user, cohort, gender=clean["gender"], age_band=clean["age_band"],
-                      country_of_origin=clean["country_of_origin"],
-                      baseline_income_usd=clean["baseline_income_usd"])
-            created.append({"line": line, "username": user.username,
-                            "display_name": user.display_name, "password": password})
-        except ServiceError as exc:
-            errors.append({"line": line, "reason": str(exc.message)})
-    record = UserImport(created_by_id=created_by.id, cohort_id=cohort.id,
-                        report={"created": created, "errors": errors})
-    db.session.add(record)
-    db.session.commit()
-    return record
-
-
-def sheet_rows(record: UserImport) -> tuple[list[dict], bool]:
-    """The sign-in sheet of an import; passwords are hidden once the sheet is SHEET_HOURS old."""
-    fresh = utcnow() - record.created_at < timedelta(hours=SHEET_HOURS)
-    rows = record.report["created"]
-    if not fresh:
-        rows = [{**r, "password": None} for r in rows]
-    return rows, fresh
 
 
 def count_by_role(user_ids_query) -> dict:
