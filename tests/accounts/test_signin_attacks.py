@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from dip.core.access import Role
+from dip.extensions import db
 from tests.conftest import PASSWORD
 
 OUTSIDE, CENTRE = "203.0.113.7", "198.51.100.20"
@@ -152,6 +153,8 @@ def test_proxy_fix_reads_the_real_address_only_when_configured(app, learner):
                       environ_base=proxy, headers={"X-Forwarded-For": OUTSIDE})
     ok = learner_browser.post("/login", data={"username": "amani", "password": PASSWORD},
                               environ_base=proxy, headers={"X-Forwarded-For": CENTRE})
+    with behind.app_context():
+        db.engine.dispose()  # the second app's connections, closed now
     assert ok.status_code == 302  # the attacker's address waits, not the learner's
     # Without the setting the header is ignored: a client cannot pick its own address.
     direct = app.test_client()
