@@ -78,6 +78,7 @@ class Kept:
     item: ParkedForm
     sendable: bool
     section: str | None
+    page: str | None = None  # the path again, when it is also a page one can open
     fields: list[Shown] = dc_field(default_factory=list)
     dropped: int = 0
 
@@ -91,6 +92,15 @@ def _route(path: str):
     except (HTTPException, RequestRedirect):
         return None
     return current_app.view_functions.get(endpoint)
+
+
+def _opens(path: str) -> bool:
+    """Whether ``path`` is also a page to open (a GET), not only where a form goes."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return False
+    return True
 
 
 def _form_classes(view) -> list[type]:
@@ -183,7 +193,8 @@ def describe(parked: ParkedForm, sections: list[tuple[str, str]]) -> Kept:
     view = _route(parked.path)
     section = max((s for s in sections if parked.path.startswith(s[1])),
                   key=lambda s: len(s[1]), default=(None, ""))[0]
-    kept = Kept(parked, view is not None, section)
+    kept = Kept(parked, view is not None, section,
+                parked.path if view is not None and _opens(parked.path) else None)
     if view is None:
         kept.dropped = len(parked.fields)
         return kept
