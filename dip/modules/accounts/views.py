@@ -1,7 +1,7 @@
 """Sign-in and sign-out, passwords, reset codes and kept forms; people are in ``people_views``."""
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta, gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from datetime import timedelta
 
 from dip.core import clock, pages, parked

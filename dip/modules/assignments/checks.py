@@ -8,7 +8,6 @@ work; when a limit stops the reading, a ``work_limit`` item says so (and after h
 import logging
 import re
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from pathlib import Path
 
 from bs4 import BeautifulSoup
