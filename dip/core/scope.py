@@ -9,12 +9,17 @@ Every query for personal data filters on ``learner_ids(user)``, ``cohort_ids(use
 * a reviewer no individual record (aggregates only, over their granted sites);
 * an admin everyone.
 
+Staff powers over a person (a reset code, deactivation, renaming, placing, correcting a
+learner's profile) are decided by ``may_manage``: only over someone whose whole scope lies
+inside the actor's, so nobody gains, through another account, a site they do not hold.
+
 This module reads the membership tables of ``programs`` and ``accounts``: it is the one
 place in ``core`` allowed to, because scoping must be decided once, not per feature.
 """
-from sqlalchemy import Select, false, literal, or_, select, true
+from sqlalchemy import Select, false, literal, or_, select, true, union
 
 from dip.core.access import Role
+from dip.core.clock import utcnow
 
 
 def _models():
@@ -94,3 +99,55 @@ def may_see_cohort(user, cohort_id: int) -> bool:
     from dip.extensions import db
 
     return bool(db.session.scalar(select(true()).where(literal(cohort_id).in_(cohort_ids(user)))))
+
+
+def holdings(person) -> tuple[set[int], set[int]]:
+    """Every site ``person`` is granted and every cohort they teach or learn in."""
+    from dip.extensions import db
+
+    User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile = _models()
+    sites = set(db.session.scalars(select(SiteGrant.site_id).where(SiteGrant.user_id == person.id)))
+    cohorts = set(db.session.scalars(union(
+        select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == person.id),
+        select(LearnerProfile.cohort_id).where(LearnerProfile.user_id == person.id))))
+    return sites, cohorts
+
+
+def may_manage(actor, person) -> bool:
+    """Whether ``actor`` may use staff powers on ``person``: reset codes, deactivation, renaming,
+    placing, correcting a profile.
+
+    Only when everything ``person`` holds (every site granted, every cohort taught or learnt
+    in) lies inside ``actor``'s scope: a one-site coordinator who could reset the password of a
+    two-site coordinator could sign in as them and read the other site. Admins manage everyone;
+    only admins manage admins, and people who hold nothing; trainers manage learners only.
+    """
+    from dip.extensions import db
+
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role not in (Role.TRAINER, Role.COORDINATOR) or person.role == Role.ADMIN:
+        return False
+    if actor.role == Role.TRAINER and person.role != Role.LEARNER:
+        return False
+    User, Site, Cohort, SiteGrant, CohortTrainer, LearnerProfile = _models()
+    sites, cohorts = holdings(person)
+    if not sites and not cohorts:
+        return False
+    inside_sites = set(db.session.scalars(
+        select(Site.id).where(Site.id.in_(sites), Site.id.in_(site_ids(actor))))) if sites else set()
+    inside_cohorts = set(db.session.scalars(
+        select(Cohort.id).where(Cohort.id.in_(cohorts), Cohort.id.in_(cohort_ids(actor))))) \
+        if cohorts else set()
+    return inside_sites == sites and inside_cohorts == cohorts
+
+
+def private_on_hold(user) -> bool:
+    """Whether ``user``'s private items are held back after a reset with a staff-issued code
+    (``dip/modules/accounts/holds.py``): hidden from every session of the account meanwhile,
+    so whoever redeemed the code cannot read what the owner keeps from staff."""
+    from dip.extensions import db
+    from dip.modules.accounts.models import ResetCode
+
+    return bool(db.session.scalar(select(true()).where(
+        ResetCode.user_id == user.id, ResetCode.hold_until > utcnow()).limit(1)))

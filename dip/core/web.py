@@ -1,9 +1,10 @@
 """Request hooks every page shares: language, idle sessions, caching, security headers, errors."""
 import hashlib
 import logging
+import re
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import flask
 from flask import (
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dip.core import access, clock, logs, pages, parked
 from dip.core.once import FIELD, new_token
@@ -71,6 +73,12 @@ class Request(flask.Request):
 def init_app(app: Flask) -> None:
     """Install the shared hooks, template helpers and error pages on ``app``."""
     app.request_class = Request
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Behind the documented nginx the client's address (which sign-in throttling counts)
+        # and scheme arrive in X-Forwarded-*; trust exactly that many proxies, no more, or a
+        # client could choose its own address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     version = _static_version(app)
     logs.init_app(app)
 
@@ -172,6 +180,22 @@ def _expire_session():
     else:
         flash(_("Your session ended after a time without activity. Please sign in again."), "info")
     return redirect(url_for("accounts.login"))
+
+
+# A path on this site as Flask-Login writes ``next``: printable ASCII (anything else arrives
+# percent-encoded), one leading slash. Browsers drop tab, CR and LF anywhere in a URL and read
+# a backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the site:
+# no whitespace, control character or backslash anywhere.
+LOCAL_PATH_RE = re.compile(r"/(?![/])[!-\[\]-~]*")
+MAX_NEXT = 2000
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (where to go after signing in), else None."""
+    if not target or len(target) > MAX_NEXT or not LOCAL_PATH_RE.fullmatch(target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def _lang_url(lang: str) -> str:

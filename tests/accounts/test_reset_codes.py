@@ -35,6 +35,9 @@ def test_trainer_issues_code_learner_sets_new_password(client, auth, people):
     code = _issue(client, auth, people["trainer"], people["learner"])
     response = _redeem(client, code)
     assert response.location == "/login"
+    # the first sign-in after a reset lands on the notice saying who reset it (issue 11)
+    assert auth.login("grace", "a fresh secret 9").location == "/account/notice"
+    auth.logout()
     assert auth.login("grace", "a fresh secret 9").location == "/"
 
 

@@ -94,8 +94,9 @@ def test_repeated_failures_slow_then_lock_then_recover(client, auth, learner, mo
     start = clock.utcnow()
     moment = {"now": start}
     monkeypatch.setattr(clock, "utcnow", lambda: moment["now"])
-    from dip.modules.accounts import services
+    from dip.modules.accounts import services, throttle
     monkeypatch.setattr(services, "utcnow", lambda: moment["now"])
+    monkeypatch.setattr(throttle, "utcnow", lambda: moment["now"])
 
     for _ in range(3):
         assert auth.login("amani", "nope").status_code == 401
@@ -177,3 +178,9 @@ def test_even_an_active_session_ends_after_the_longest_lifetime(client, auth, le
         monkeypatch.setattr(clock, "utcnow", lambda moment=moment: moment)
         status = client.get("/").status_code
     assert status == 302
+
+
+def test_sign_in_and_sign_out_clear_browser_storage(client, auth, learner):
+    """Chromium itself is checked in tests/browser/test_storage_cleared.py."""
+    assert auth.login("amani").headers["Clear-Site-Data"] == '"storage"'
+    assert auth.logout().headers["Clear-Site-Data"] == '"storage"'

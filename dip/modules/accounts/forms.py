@@ -88,3 +88,11 @@ class ImportForm(OnceForm):
     cohort = SelectField(_l("Cohort"), coerce=int)
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
                      render_kw={"accept": ".csv,text/csv"})
+
+
+class ProveForm(OnceForm):
+    """The password a reset replaced: only the account's owner knows it."""
+
+    password = PasswordField(_l("Your password before the reset"),
+                             validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "off"})

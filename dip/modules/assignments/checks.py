@@ -2,18 +2,18 @@
 
 The results are a checklist stored on the submission as ``{"code", "ok", "values"}`` items
 (no sentences: the page turns each code into a sentence in the reader's language); the
-trainer decides the grade.
+trainer decides the grade. Files are read through ``dip.core.office`` with a bounded amount of
+work; when a limit stops the reading, a ``work_limit`` item says so (and after how much).
 """
 import logging
 import re
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from dip.core import uploads
+from dip.core import office, uploads
 from dip.extensions import db
 from dip.modules.assignments.models import Submission
 
@@ -30,27 +30,31 @@ def _item(code: str, ok: bool, **values) -> dict:
     return {"code": code, "ok": bool(ok), "values": values}
 
 
-def check_docx(data: bytes, wanted: list[str]) -> list[dict]:
-    """Headings, lists, tables and word count of a Word document."""
-    import docx
+def _limit(budget: office.Budget) -> list[dict]:
+    """The item saying the aid stopped early (and after how much), or nothing."""
+    if not budget.stopped:
+        return []
+    return [_item("work_limit", False, **budget.summary())]
 
-    document = docx.Document(BytesIO(data))
-    paragraphs = document.paragraphs
-    headings = [p for p in paragraphs if (p.style.name or "").lower().startswith(("heading", "title"))]
-    lists = [p for p in paragraphs if "list" in (p.style.name or "").lower()
-             or p._p.pPr is not None and p._p.pPr.numPr is not None]
-    words = sum(len(p.text.split()) for p in paragraphs)
-    words += sum(len(c.text.split()) for t in document.tables for r in t.rows for c in r.cells)
+
+def check_docx(data: bytes, wanted: list[str], limits: office.Limits | None = None) -> list[dict]:
+    """Headings, lists, tables and word count of a Word document (bounded: ``dip.core.office``)."""
+    budget = office.Budget(limits or office.Limits())
+    document = office.read_docx(data, budget)
+    body = [p for p in document.paragraphs if not p.in_table]
+    headings = [p for p in body if p.style.lower().startswith(("heading", "title"))]
+    lists = [p for p in body if "list" in p.style.lower() or p.numbered]
+    words = sum(len(p.text.split()) for p in document.paragraphs)
     out = []
     if "docx_headings" in wanted:
         out.append(_item("docx_headings", headings, count=len(headings)))
     if "docx_list" in wanted:
         out.append(_item("docx_list", lists, count=len(lists)))
     if "docx_table" in wanted:
-        out.append(_item("docx_table", document.tables, count=len(document.tables)))
+        out.append(_item("docx_table", document.tables, count=document.tables))
     if "word_count" in wanted:
         out.append(_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS))
-    return out
+    return out + _limit(budget)
 
 
 def check_text(text: str, wanted: list[str]) -> list[dict]:
@@ -61,27 +65,25 @@ def check_text(text: str, wanted: list[str]) -> list[dict]:
     return [_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS)]
 
 
-def check_xlsx(data: bytes, wanted: list[str]) -> list[dict]:
-    """Formulas used, error values and a header row in a workbook."""
-    import openpyxl
-
-    formulas = openpyxl.load_workbook(BytesIO(data), data_only=False, read_only=True)
-    used, errors = set(), []
-    for sheet in formulas.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                value = cell.value
-                if isinstance(value, str) and value.startswith("="):
-                    used.update(f for f in FUNCTIONS if re.search(rf"\b{f}\s*\(", value.upper()))
-                    if "#REF!" in value.upper():
-                        errors.append(f"{sheet.title}!{cell.coordinate}")
-                elif isinstance(value, str) and value.strip().upper() in ERRORS:
-                    errors.append(f"{sheet.title}!{cell.coordinate}")
-    first = formulas.worksheets[0]
-    header = [c for c in next(first.iter_rows(min_row=1, max_row=1, values_only=True), ())
-              if c is not None]
-    formulas.close()
+def check_xlsx(data: bytes, wanted: list[str], limits: office.Limits | None = None) -> list[dict]:
+    """Formulas used, error values and a header row in a workbook (bounded: ``dip.core.office``)."""
+    budget = office.Budget(limits or office.Limits())
+    used, errors, header, first = set(), [], [], None
+    for title, row in office.xlsx_rows(data, budget):
+        if first is None:  # the first row of the first sheet: the header
+            first = title
+            header = [c.value for c in row if c.value is not None]
+        for cell in row:
+            value = cell.value
+            if isinstance(value, str) and value.startswith("="):
+                used.update(f for f in FUNCTIONS if re.search(rf"\b{f}\s*\(", value.upper()))
+                if "#REF!" in value.upper():
+                    errors.append(f"{title}!{cell.coordinate}")
+            elif isinstance(value, str) and value.strip().upper() in ERRORS:
+                errors.append(f"{title}!{cell.coordinate}")
     out = []
+    if budget.stopped == "size":
+        return _limit(budget)
     if "xlsx_formulas" in wanted:
         out.append(_item("xlsx_formulas", used, functions=", ".join(sorted(used)) or "-"))
     if "xlsx_no_errors" in wanted:
@@ -89,7 +91,7 @@ def check_xlsx(data: bytes, wanted: list[str]) -> list[dict]:
     if "xlsx_header_row" in wanted:
         ok = len(header) >= 2 and all(isinstance(c, str) and c.strip() for c in header)
         out.append(_item("xlsx_header_row", ok, header=", ".join(map(str, header[:6]))))
-    return out
+    return out + _limit(budget)
 
 
 def practice_rows(path: Path = PRACTICE) -> list[list[str]]:
@@ -111,14 +113,16 @@ def _norm(value) -> str:
         return text
 
 
-def check_scrape(data: bytes) -> list[dict]:
-    """Compare the first sheet with the practice page's table, row by row."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(BytesIO(data), data_only=True, read_only=True)
-    got = [[_norm(v) for v in row[:4]] for row in book.worksheets[0].iter_rows(values_only=True)
-           if any(v is not None and str(v).strip() for v in row)]
-    book.close()
+def check_scrape(data: bytes, limits: office.Limits | None = None) -> list[dict]:
+    """Compare the first sheet with the practice page's table, row by row (bounded)."""
+    budget = office.Budget(limits or office.Limits())
+    got = []
+    for _title, row in office.xlsx_rows(data, budget, data_only=True, first_sheet_only=True):
+        values = [c.value for c in row]
+        if any(v is not None and str(v).strip() for v in values):
+            got.append([_norm(v) for v in values[:4]])
+    if budget.stopped == "size":
+        return _limit(budget)
     expected = [[_norm(v) for v in row] for row in practice_rows()]
     header_ok = bool(got) and got[0] == expected[0]
     body, want = got[1:] if got else [], expected[1:]
@@ -129,7 +133,7 @@ def check_scrape(data: bytes) -> list[dict]:
         _item("scrape_rows", not missing and not extra and len(body) == len(want),
               matched=len(want) - len(missing), total=len(want), extra=len(extra),
               first_missing=", ".join(missing[:3])),
-    ]
+    ] + _limit(budget)
 
 
 def run_checks(kind: str, data: bytes, wanted: list[str]) -> list[dict]:
@@ -142,7 +146,8 @@ def run_checks(kind: str, data: bytes, wanted: list[str]) -> list[dict]:
             items += check_scrape(data)
         items += check_xlsx(data, [w for w in wanted if w != "xlsx_header_row"
                                    or "scrape_matches_practice" not in wanted])
-    return items
+    limits = [i for i in items if i["code"] == "work_limit"]
+    return [i for i in items if i["code"] != "work_limit"] + limits[:1]  # said once
 
 
 def waiting(older_than_minutes: int = 10) -> list[int]:

@@ -47,7 +47,9 @@ READINESS_LABELS = {
 def visible_items(user, learner_id: int | None = None):
     """A query of the items ``user`` may see (optionally of one learner), newest first."""
     query = select(PortfolioItem).where(PortfolioItem.learner_id.in_(scope.learner_ids(user)))
-    if user.role != Role.LEARNER:  # private means private, even to staff
+    # Private means private, even to staff, and even to whoever redeemed a staff-issued
+    # reset code for this account (held back for a while after a reset).
+    if user.role != Role.LEARNER or scope.private_on_hold(user):
         query = query.where(PortfolioItem.visibility != "private")
     if learner_id is not None:
         query = query.where(PortfolioItem.learner_id == learner_id)
@@ -65,9 +67,13 @@ def visible_item(user, item_id: int) -> PortfolioItem | None:
 
 
 def own_item(user, item_id: int) -> PortfolioItem | None:
-    """Item ``item_id`` if it is ``user``'s own (only its owner edits it)."""
-    return db.session.scalar(select(PortfolioItem).where(
-        PortfolioItem.id == item_id, PortfolioItem.learner_id == user.id))
+    """Item ``item_id`` if it is ``user``'s own (only its owner edits it; a private one not
+    while a reset holds private items back)."""
+    query = select(PortfolioItem).where(
+        PortfolioItem.id == item_id, PortfolioItem.learner_id == user.id)
+    if scope.private_on_hold(user):
+        query = query.where(PortfolioItem.visibility != "private")
+    return db.session.scalar(query)
 
 
 def parse_tags(text: str) -> list[str]:

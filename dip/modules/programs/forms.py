@@ -27,3 +27,16 @@ class CohortForm(OnceForm):
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[Optional()],
                          description=_l("Leave empty for six months after the start."))
+
+
+class ProfileForm(OnceForm):
+    """Correct a learner's gender, age band, country of origin and baseline income."""
+
+    gender = SelectField(_l("Gender"))
+    age_band = SelectField(_l("Age band"))
+    country_of_origin = StringField(
+        _l("Country of origin"), validators=[Optional(), Length(max=3)],
+        description=_l("Two letters, e.g. CD for DR Congo, BI for Burundi, SO for Somalia."))
+    baseline_income_usd = StringField(
+        _l("Monthly income before the course (US dollars)"), validators=[Length(max=20)],
+        description=_l("Usually 0."))

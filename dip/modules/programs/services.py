@@ -75,20 +75,29 @@ def new_learner_code() -> str:
     return "L-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-def enrol(user: User, cohort: Cohort, gender: str | None = None, age_band: str | None = None,
-          country_of_origin: str | None = None, baseline_income_usd: Decimal = Decimal("0"),
-          enrolled_on: date | None = None) -> LearnerProfile:
-    """Place learner ``user`` in ``cohort`` (the caller commits)."""
+_KEEP = object()  # an argument not given: a learner already enrolled keeps what they had
+
+
+def enrol(user: User, cohort: Cohort, gender=_KEEP, age_band=_KEEP, country_of_origin=_KEEP,
+          baseline_income_usd=_KEEP, enrolled_on: date | None = None) -> LearnerProfile:
+    """Place learner ``user`` in ``cohort`` (the caller commits).
+
+    A learner already enrolled is moved: their code, gender, age band, country and baseline
+    income stay unless new values are given.
+    """
     profile = db.session.get(LearnerProfile, user.id)
     if profile is None:
         profile = LearnerProfile(user_id=user.id, code=new_learner_code(), cohort_id=cohort.id,
-                                 enrolled_on=enrolled_on or today())
+                                 enrolled_on=enrolled_on or today(),
+                                 baseline_income_usd=Decimal("0"))
         db.session.add(profile)
     profile.cohort_id = cohort.id
     profile.enrolled_on = enrolled_on or profile.enrolled_on
-    profile.gender, profile.age_band = gender, age_band
-    profile.country_of_origin = country_of_origin
-    profile.baseline_income_usd = baseline_income_usd
+    given = {"gender": gender, "age_band": age_band, "country_of_origin": country_of_origin,
+             "baseline_income_usd": baseline_income_usd}
+    for name, value in given.items():
+        if value is not _KEEP:
+            setattr(profile, name, value)
     db.session.flush()
     return profile
 

@@ -1,6 +1,6 @@
 """Sites and cohorts: lists, creation, and a cohort's page."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from dip.core import pages, scope
@@ -9,9 +9,10 @@ from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
-from dip.modules.programs import services
-from dip.modules.programs.forms import CohortForm, SiteForm
-from dip.modules.programs.models import Cohort, SiteGrant
+from dip.modules.accounts.models import User
+from dip.modules.programs import profiles, services
+from dip.modules.programs.forms import CohortForm, ProfileForm, SiteForm
+from dip.modules.programs.models import Cohort, LearnerProfile, SiteGrant
 
 bp = Blueprint("programs", __name__)
 pages.nav_link(_l("Cohorts"), "programs.cohorts", STAFF, order=20)
@@ -100,3 +101,35 @@ def cohort(cohort_id: int):
         learners=services.learners_of(cohort, include_inactive=True),
         links=pages.cohort_links(current_user),
     )
+
+
+@bp.route("/users/<int:user_id>/profile", methods=["GET", "POST"])
+@roles(*STAFF)
+@once
+def learner_profile(user_id: int):
+    """Correct a learner's gender, age band, country and baseline income (their code stays)."""
+    learner = db.session.get(User, user_id)
+    profile = db.session.get(LearnerProfile, user_id)
+    if learner is None or profile is None or not scope.may_see_learner(current_user, user_id):
+        abort(404)
+    if not scope.may_manage(current_user, learner):
+        abort(403)
+    form = ProfileForm(obj=profile if request.method == "GET" else None)
+    form.gender.choices = choices((g, profiles.GENDER_LABELS[g]) for g in profiles.GENDERS)
+    form.age_band.choices = choices([("", "—")] + [(a, a) for a in profiles.AGE_BANDS])
+    if request.method == "GET":
+        form.age_band.data = profile.age_band or ""
+        form.baseline_income_usd.data = format_decimal(profile.baseline_income_usd, "#,##0.##")
+    if form.validate_on_submit():
+        try:
+            values = profiles.clean_profile(
+                form.gender.data, form.age_band.data, form.country_of_origin.data,
+                form.baseline_income_usd.data, locale=str(get_locale()))
+        except ServiceError as error:
+            getattr(form, error.field).errors.append(str(error.message))
+        else:
+            profiles.correct_profile(profile, values, current_user)
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.user", user_id=learner.id))
+    return render_template("programs/learner_profile.html", form=form, learner=learner,
+                           profile=profile)

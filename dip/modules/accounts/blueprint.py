@@ -1,0 +1,4 @@
+"""The accounts blueprint, shared by its view modules."""
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
