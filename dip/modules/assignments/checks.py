@@ -13,7 +13,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from dip.core import uploads
+from dip.core import uploads, words
 from dip.extensions import db
 from dip.modules.assignments.models import Submission
 
@@ -22,7 +22,7 @@ PRACTICE = Path(__file__).resolve().parent.parent / "curriculum" / "content" / "
     "practice.html"
 FUNCTIONS = ("SUM", "AVERAGE", "IF", "COUNT", "MIN", "MAX")
 ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!")
-MIN_WORDS = 50
+MIN_WORDS = 50  # a trainer's own Word assignment: its rule unless they give another
 SCRAPE_HEADER = ["Item", "Unit", "Price (MWK)", "Seller"]
 
 
@@ -30,8 +30,14 @@ def _item(code: str, ok: bool, **values) -> dict:
     return {"code": code, "ok": bool(ok), "values": values}
 
 
-def check_docx(data: bytes, wanted: list[str]) -> list[dict]:
-    """Headings, lists, tables and word count of a Word document."""
+def word_count_item(count: int, rule: tuple[int | None, int | None]) -> dict:
+    """The ``word_count`` checklist item: ``count`` against the assignment's (min, max) rule."""
+    return _item("word_count", words.fits(count, *rule), count=count, min=rule[0], max=rule[1])
+
+
+def check_docx(data: bytes, wanted: list[str],
+               rule: tuple[int | None, int | None] = (MIN_WORDS, None)) -> list[dict]:
+    """Headings, lists, tables and word count (against ``rule``) of a Word document."""
     import docx
 
     document = docx.Document(BytesIO(data))
@@ -39,8 +45,8 @@ def check_docx(data: bytes, wanted: list[str]) -> list[dict]:
     headings = [p for p in paragraphs if (p.style.name or "").lower().startswith(("heading", "title"))]
     lists = [p for p in paragraphs if "list" in (p.style.name or "").lower()
              or p._p.pPr is not None and p._p.pPr.numPr is not None]
-    words = sum(len(p.text.split()) for p in paragraphs)
-    words += sum(len(c.text.split()) for t in document.tables for r in t.rows for c in r.cells)
+    count = sum(words.count(p.text) for p in paragraphs)
+    count += sum(words.count(c.text) for t in document.tables for r in t.rows for c in r.cells)
     out = []
     if "docx_headings" in wanted:
         out.append(_item("docx_headings", headings, count=len(headings)))
@@ -49,16 +55,16 @@ def check_docx(data: bytes, wanted: list[str]) -> list[dict]:
     if "docx_table" in wanted:
         out.append(_item("docx_table", document.tables, count=len(document.tables)))
     if "word_count" in wanted:
-        out.append(_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS))
+        out.append(word_count_item(count, rule))
     return out
 
 
-def check_text(text: str, wanted: list[str]) -> list[dict]:
-    """The word count of a pasted answer (cheap, so it is done as the answer arrives)."""
+def check_text(text: str, wanted: list[str],
+               rule: tuple[int | None, int | None] = (MIN_WORDS, None)) -> list[dict]:
+    """The word count of a pasted answer against ``rule`` (cheap: done as the answer arrives)."""
     if "word_count" not in wanted:
         return []
-    words = len(text.split())
-    return [_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS)]
+    return [word_count_item(words.count(text), rule)]
 
 
 def check_xlsx(data: bytes, wanted: list[str]) -> list[dict]:
@@ -132,11 +138,12 @@ def check_scrape(data: bytes) -> list[dict]:
     ]
 
 
-def run_checks(kind: str, data: bytes, wanted: list[str]) -> list[dict]:
+def run_checks(kind: str, data: bytes, wanted: list[str],
+               rule: tuple[int | None, int | None] = (MIN_WORDS, None)) -> list[dict]:
     """The checklist for a file of ``kind`` and the checks an assignment asks for."""
     items: list[dict] = []
     if kind == "docx":
-        items += check_docx(data, wanted)
+        items += check_docx(data, wanted, rule)
     elif kind == "xlsx":
         if "scrape_matches_practice" in wanted:
             items += check_scrape(data)
@@ -162,7 +169,8 @@ def check_submission(submission_id: int) -> None:
     if sub is None or not sub.file_key or sub.checks_status == "done":
         return
     try:
-        sub.checks = run_checks(sub.file_kind, uploads.read(sub.file_key), sub.assignment.checks)
+        sub.checks = run_checks(sub.file_kind, uploads.read(sub.file_key), sub.assignment.checks,
+                                sub.assignment.word_rule)
         sub.checks_status = "done"
     except Exception:  # noqa: BLE001 - a damaged file must not break grading; the trainer looks
         log.exception("grading aids failed for submission %s", submission_id)

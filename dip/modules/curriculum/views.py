@@ -255,10 +255,10 @@ def schedule(cohort_id: int):
                            error=error, week=programs.week_of(cohort)), 400 if error else 200
 
 
-@pages.home_panel({Role.LEARNER}, order=15)
-def learner_lessons(user):
-    """This week's lessons and the overdue ones."""
+@pages.home_panel({Role.LEARNER}, order=5)
+def learner_next_step(user):
+    """The home's first panel: one link to the learner's next lesson, and how they stand."""
     plan = services.learner_plan(user)
-    if plan is None or not services.modules():
+    if plan is None or not plan["total"]:
         return None
     return render_template("curriculum/_panel.html", plan=plan)
