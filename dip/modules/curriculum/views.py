@@ -147,8 +147,9 @@ def check(module_key: str, slug: str):
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
-        flash(_("Self-check: %(score)s of %(total)s right.", score=attempt.score,
-                total=attempt.total), "success")
+        flash(ngettext("Self-check: %(score)s of %(num)s right.",
+                       "Self-check: %(score)s of %(num)s right.", attempt.total,
+                       score=attempt.score), "success")
     return redirect(url_for("curriculum.lesson", module_key=module_key, slug=slug) + "#selfcheck")
 
 
