@@ -36,10 +36,12 @@ def _assignment_or_404(assignment_id: int):
 def index():
     """The assignments of the current user's cohorts, with the learner's own progress."""
     cohorts = db.session.scalars(scope.cohort_ids(current_user)).all()
-    latest = services.latest_by_assignment(current_user.id) \
-        if current_user.role == Role.LEARNER else {}
-    return render_template("assignments/index.html", latest=latest,
-                           assignments=services.assignments_for_cohorts(cohorts))
+    learner = current_user.role == Role.LEARNER
+    latest = services.latest_by_assignment(current_user.id) if learner else {}
+    items = services.assignments_for_cohorts(cohorts)
+    profile = programs.profile_of(current_user) if learner else None
+    return render_template("assignments/index.html", latest=latest, assignments=items,
+                           due={a.id: due.due_on(profile, a) for a in items})
 
 
 @bp.route("/assignments/new", methods=["GET", "POST"])
