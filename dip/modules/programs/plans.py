@@ -29,13 +29,15 @@ def joined_late(profile: LearnerProfile) -> bool:
 
 
 def plan_start(profile: LearnerProfile) -> date:
-    """The day the learner's week 1 begins: a trainer's choice, else the day a late joiner
-    joined, else the cohort's start."""
-    if profile.plan_start is not None:
+    """The day the learner's week 1 begins: a trainer's choice (within this cohort), else the
+    day a late joiner joined, else the cohort's start."""
+    cohort = profile.cohort
+    # A day a trainer chose in another cohort means nothing here (the learner was moved).
+    if profile.plan_start is not None and cohort.start_date <= profile.plan_start <= cohort.end_date:
         return profile.plan_start
     if joined_late(profile):
         return profile.enrolled_on
-    return profile.cohort.start_date
+    return cohort.start_date
 
 
 def is_personal(profile: LearnerProfile) -> bool:
