@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 
 from dip.core.access import Role
 from dip.extensions import db
-from tests.conftest import form
 from tests.helpers import crawl
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "dip" / "templates"

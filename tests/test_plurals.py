@@ -8,8 +8,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 NOUNS = ("word|lesson|learner|day|row|step|item|tag|minute|hour|week|version|proposal|character|"
-         "people|person|time|submission|entr(?:y|ies)|file|month|assignment|question|answer|tr(?:y|ies)|"
-         "group|sentence|class|classe|point|cell|paragraph|second")
+         "people|person|time|submission|entr(?:y|ies)|file|month|assignment|question|answer|"
+         "tr(?:y|ies)|group|sentence|class|classe|point|cell|paragraph|second")
 NOT_COUNTS = ("kinds", "name", "title", "time", "file", "week")  # placeholders that hold no count
 COUNT_NOUN_RE = re.compile(r"%\((?!(?:" + "|".join(NOT_COUNTS) + r")\))\w+\)s (?:" + NOUNS
                            + r")s?\b", re.I)

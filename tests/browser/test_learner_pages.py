@@ -103,7 +103,8 @@ def _apart(page, selector_a, selector_b, gap=4):
     for x in a:
         for y in b:
             apart = (x["x"] + x["width"] + gap <= y["x"] or y["x"] + y["width"] + gap <= x["x"]
-                     or x["y"] + x["height"] + gap <= y["y"] or y["y"] + y["height"] + gap <= x["y"])
+                     or x["y"] + x["height"] + gap <= y["y"]
+                     or y["y"] + y["height"] + gap <= x["y"])
             assert apart, (page.url, x, y)
 
 
@@ -157,7 +158,8 @@ def test_a_staff_member_moves_a_late_joiners_dates_in_chromium(chromium, server,
     cohort = make_cohort(world["site_a"], "Running", start=date.today() - timedelta(weeks=5))
     joiner = make_user(Role.LEARNER, cohort=cohort, username="late.one")
     make_user(Role.TRAINER, cohort=cohort, username="trainer.r")
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 320, "height": 800})
+    context = chromium.new_context(java_script_enabled=False,
+                                   viewport={"width": 320, "height": 800})
     page = context.new_page()
     page.goto(f"{server}/login?lang=ar")
     page.fill("#username", "trainer.r")

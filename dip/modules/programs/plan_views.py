@@ -51,5 +51,6 @@ def plan(user_id: int):
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
-        flash(_("Plan saved: week 1 begins on %(day)s.", day=format_date(plans.plan_start(profile), "medium")), "success")
+        day = format_date(plans.plan_start(profile), "medium")
+        flash(_("Plan saved: week 1 begins on %(day)s.", day=day), "success")
     return redirect(url_for("accounts.user", user_id=user_id) + "#plan")

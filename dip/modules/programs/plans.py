@@ -33,8 +33,9 @@ def plan_start(profile: LearnerProfile) -> date:
     day a late joiner joined, else the cohort's start."""
     cohort = profile.cohort
     # A day a trainer chose in another cohort means nothing here (the learner was moved).
-    if profile.plan_start is not None and cohort.start_date <= profile.plan_start <= cohort.end_date:
-        return profile.plan_start
+    chosen = profile.plan_start
+    if chosen is not None and cohort.start_date <= chosen <= cohort.end_date:
+        return chosen
     if joined_late(profile):
         return profile.enrolled_on
     return cohort.start_date
