@@ -17,7 +17,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "dip" / "templates"
 TAG_RE = re.compile(r"<(input|textarea)\b[^>]*>", re.S)
 NOT_TEXT = {"hidden", "checkbox", "radio", "file", "submit", "button", "number", "date", "month",
             "range", "color", "image", "reset"}
-# Another helper is reworking the earnings pages in parallel; their boxes are theirs to fix.
+# The earnings pages are being reworked in parallel (that branch drops this box); drop it from
+# here once merged.
 PENDING = {"earnings/import_mapping.html"}
 MARK = "Mkr"  # in every piece of English text the people below typed
 
@@ -36,7 +37,6 @@ def test_every_text_box_in_the_templates_takes_its_own_direction():
         if bad:
             missing[name] = bad
     assert set(missing) <= PENDING, missing
-    assert set(missing) == PENDING, "fixed: take it out of PENDING"
 
 
 @pytest.fixture
