@@ -1,7 +1,8 @@
 """Navigation links, cohort-page links and home-page panels that features register per role.
 
-A feature adds its own links and panels from its ``views.py``; ``base.html``, the cohort page
-and the home page render whatever the current role has, so no feature edits another's templates.
+A feature adds its own links and panels from its ``views.py``; ``base.html``, the cohort page,
+the home page and a person's page render whatever the current role has, so no feature edits
+another's templates.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -23,6 +24,7 @@ class Entry:
 _nav: list[Entry] = []
 _cohort_links: list[Entry] = []
 _panels: list[Entry] = []
+_person_panels: list[Entry] = []
 
 
 def _register(registry: list[Entry], entry: Entry) -> None:
@@ -57,6 +59,17 @@ def home_panel(roles, order: int = 50):
     return decorator
 
 
+def person_panel(roles, order: int = 50):
+    """Register the decorated ``render(viewer, person) -> str | None`` as a panel of a person's
+    page (``accounts.user``) shown to ``roles``; it returns None when it has nothing to say."""
+
+    def decorator(render: Callable):
+        _register(_person_panels, Entry(None, render, frozenset(roles), order))
+        return render
+
+    return decorator
+
+
 def nav_for(user) -> list[tuple[str, str]]:
     """(label, url) pairs of the navigation for ``user``."""
     return [(str(e.label), url_for(e.target)) for e in _for(_nav, user)]
@@ -71,4 +84,10 @@ def panels_for(user) -> list[Markup]:
     """The rendered home panels for ``user``, in order, skipping empty ones."""
     rendered = (e.target(user) for e in _for(_panels, user))
     # Panels are rendered templates (already escaped), so they are marked safe here.
+    return [Markup(html) for html in rendered if html]
+
+
+def person_panels(viewer, person) -> list[Markup]:
+    """The rendered panels of ``person``'s page for ``viewer``, in order, skipping empty ones."""
+    rendered = (e.target(viewer, person) for e in _for(_person_panels, viewer))
     return [Markup(html) for html in rendered if html]

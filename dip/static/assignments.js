@@ -17,3 +17,19 @@
       .catch(function () {});
   }, 20000);
 })();
+// Optional: count the words while the learner types, as the server does (dip/core/words.py),
+// and show them beside the assignment's length rule.
+(function () {
+  var out = document.getElementById("word-count"), form = document.getElementById("answer");
+  var box = form && form.elements.text;
+  if (!out || !box) return;
+  var low = parseInt(out.dataset.min, 10), high = parseInt(out.dataset.max, 10), wordish = /[\p{L}\p{N}]/u;
+  function show() {
+    var n = box.value.split(/\s+/).filter(function (t) { return wordish.test(t); }).length;
+    out.textContent = out.dataset.label.replace("{count}", n);
+    out.className = n < low || n > high ? "bad" : "ok";  // a missing limit is NaN: never out
+  }
+  out.hidden = false;
+  box.addEventListener("input", show);
+  show();
+})();

@@ -32,7 +32,7 @@
   }
   var copy = document.getElementById("copy"), plain = document.getElementById("plain");
   if (copy && plain && navigator.clipboard) {
-    copy.hidden = false;
+    document.getElementById("copy-row").hidden = false;
     copy.addEventListener("click", function () {
       navigator.clipboard.writeText(plain.value).then(function () { copy.textContent = copy.dataset.done; });
     });

@@ -166,6 +166,19 @@ def test_completion_page_and_rule_form(client, auth, setup):
     assert client.get(f"/cohorts/{setup['cohort_b'].id}/completion").status_code == 404
 
 
+def test_missing_work_is_named_in_the_readers_language(client, auth, setup):
+    setup["req2"].titles = {"en": "Req two", "ar": "المهمة الثانية", "fr": "Tâche deux"}
+    db.session.commit()
+    assert _status(setup)["missing"][:2] == ["Req one", "Req two"]  # the contract: English
+    auth.login("trainer.a")
+    for lang, title in (("ar", "المهمة الثانية"), ("fr", "Tâche deux")):
+        html = client.get(f"/cohorts/{setup['cohort_a'].id}/completion?lang={lang}").get_data(
+            as_text=True)
+        assert f'<span lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">{title}</span>' \
+            in html
+        assert '<span lang="en" dir="ltr">Req one</span>' in html  # no translation: English
+
+
 def _complete(setup):
     _grade(setup, setup["req1"], 60)
     _grade(setup, setup["req2"], 60)

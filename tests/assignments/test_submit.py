@@ -214,14 +214,41 @@ def test_trainer_adds_an_assignment_for_their_cohort(client, auth, course):
     assert db.session.scalar(select(Assignment).where(Assignment.title == "Sneaky")) is None
 
 
-def test_pasted_answer_gets_its_words_counted(client, auth, course):
-    course["text"].checks = ["word_count"]
+def test_one_length_rule_shown_asked_before_sending_and_checked(client, auth, course):
+    """The page, the question before sending and the automatic check read the same rule."""
+    text = course["text"]
+    text.checks, text.min_words, text.max_words = ["word_count"], 120, 200
     db.session.commit()
     auth.login("learner.a")
-    url = f"/assignments/{course['text'].id}"
-    client.post(url, data=form(text="Hello, my name is Amani and I translate.", action="submit"))
+    url = f"/assignments/{text.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Length: 120–200 words" in page
+    assert 'data-label="Words: {count} (needed: 120–200 words)"' in page  # the live count (JS)
+    short = "Hello, my name is Amani and I translate."
+    asked = client.post(url, data=form(text=short, action="submit"))
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and _count() == 0  # nothing sent yet: asked first
+    assert "8 words; 120–200 words needed. Send anyway?" in html
+    assert f"{short}</textarea>" in html  # the text stays in the box
+    assert db.session.scalar(select(Draft)).text == short  # and on the server
+    assert 'form="answer" name="action" value="anyway"' in html
+    sent = client.post(url, data=form(text=short, action="anyway"))
+    assert sent.status_code == 302 and _count() == 1
     sub = db.session.scalars(select(Submission)).one()
-    assert sub.checks_status == "done"
-    assert sub.checks[0]["code"] == "word_count" and sub.checks[0]["ok"] is False
-    html = client.get(url).get_data(as_text=True)
-    assert "Words: 8" in html
+    assert sub.checks == [{"code": "word_count", "ok": False,
+                           "values": {"count": 8, "min": 120, "max": 200}}]
+    after = client.get(url).get_data(as_text=True)
+    assert "Words: 8 (needed: 120–200 words)" in after
+    assert f"{short}</textarea>" in after and "This is what you sent on" in after
+    long_enough = " ".join(["word"] * 130)
+    assert client.post(url, data=form(text=long_enough, action="submit")).status_code == 302
+    assert _count() == 2 and db.session.scalars(
+        select(Submission).where(Submission.version == 2)).one().checks[0]["ok"] is True
+
+
+def test_answer_box_keeps_its_text_after_an_error(client, auth, course):
+    auth.login("learner.a")
+    url = f"/assignments/{course['text'].id}"
+    too_long = client.post(url, data=form(text="x" * 50_001, action="submit"))
+    assert too_long.status_code == 200 and _count() == 0
+    assert "x" * 50_001 in too_long.get_data(as_text=True)

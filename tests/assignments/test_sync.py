@@ -59,6 +59,9 @@ def test_malformed_files_are_reported_and_good_ones_still_load(app, tmp_path):
         "zz-dup.md": GOOD.replace("cv-docx", "intro-text"),
         "bad-check.md": GOOD.replace("docx_table]", "magic]").replace("cv-docx", "b3"),
         "bad-week.md": GOOD.replace("due_week: 12", "due_week: 40").replace("cv-docx", "b4"),
+        "count-no-rule.md": GOOD.replace("docx_table]", "word_count]").replace("cv-docx", "b5"),
+        "bad-rule.md": GOOD.replace("checks:", "words: {min: 200, max: 120}\nchecks:")
+        .replace("cv-docx", "b6"),
     }
     for name, text in bad.items():
         _write(tmp_path, "english", name, text)
@@ -67,6 +70,30 @@ def test_malformed_files_are_reported_and_good_ones_still_load(app, tmp_path):
     assert "duplicate" in problems[str(tmp_path / "english" / "assignments" / "zz-dup.md")]
     keys = set(db.session.scalars(select(Assignment.key)))
     assert keys == {"intro-text"}
+
+
+def test_the_length_rule_is_read_from_the_front_matter(app, tmp_path):
+    _write(tmp_path, "english", "intro.md", GOOD.replace("cv-docx", "intro").replace(
+        "checks: [docx_headings, docx_table]", "checks: [word_count]\nwords: {min: 120, max: 200}"))
+    _write(tmp_path, "english", "cv.md", GOOD.replace("checks:", "words: {min: 50}\nchecks:"))
+    assert sync_assignments(tmp_path) == []
+    rules = dict(db.session.execute(select(Assignment.key, Assignment.min_words)).all())
+    assert rules == {"intro": 120, "cv-docx": 50}
+    intro = db.session.scalar(select(Assignment).where(Assignment.key == "intro"))
+    assert intro.word_rule == (120, 200) and intro.fits_length(120) and not intro.fits_length(201)
+
+
+def test_shipped_assignments_state_the_length_their_rule_checks(app):
+    """The instructions' "120 to 200 words" is the rule the page and the check apply."""
+    root = Path(__file__).resolve().parents[2] / "dip" / "modules" / "curriculum" / "content"
+    sync_assignments(root)
+    ruled = db.session.scalars(select(Assignment).where(Assignment.min_words.is_not(None))).all()
+    assert {a.key for a in ruled} >= {"introduce-yourself", "proposal-for-job-post", "cv-docx"}
+    for a in ruled:
+        assert "word_count" in a.checks
+        low, high = a.word_rule
+        wanted = f"{low} to {high} words" if high else f"at least {low} words"
+        assert wanted in a.instructions, (a.key, wanted)
 
 
 def test_the_shipped_curriculum_assignments_load(app):

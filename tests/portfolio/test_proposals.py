@@ -176,13 +176,13 @@ def test_status_and_win_rate(client, auth, people, make_proposal, app):
     assert "Status: Won" in html
     assert "earnings.new_entry" in app.view_functions
     assert "/earnings/new?" in html and "amount=50.00" in html and "currency=USD" in html
-    assert "won 1 of 2 sent" in client.get("/proposals/").get_data(as_text=True)
+    assert "won 1 of 2 proposals sent" in client.get("/proposals/").get_data(as_text=True)
     assert client.post(f"/proposals/{a.id}/status", data=form(status="bogus"),
                        follow_redirects=True).status_code == 200
     assert db.session.get(Proposal, a.id).status == "sent"
     auth.logout()
     auth.login("trainer.a")
-    assert "Won 1 of 2 sent" in client.get(
+    assert "Won 1 of 2 proposals sent" in client.get(
         f"/portfolio/learners/{people['learner'].id}").get_data(as_text=True)
 
 
@@ -260,3 +260,18 @@ def test_coordinator_of_the_site_reads_and_comments(client, auth, people, make_p
                        data=form(body="  ")).status_code == 302  # refused kindly, no comment
     from dip.modules.portfolio.models import ProposalComment
     assert db.session.scalar(select(func.count()).select_from(ProposalComment)) == 1
+
+
+def test_the_word_count_is_the_same_on_the_checks_and_versions_pages(client, auth, people,
+                                                                     make_proposal):
+    """One count (``dip.core.words``): numbers and hyphenated words count, a lone dash does not."""
+    body = "I can translate 20 descriptions in 5 days - for 60 USD. Mr Weber's e-mail is fine."
+    proposal = make_proposal(people["learner"], body=body)
+    auth.login("learner.a")
+    checks = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "16 words; aim for 80 to 300." in checks
+    versions = client.get(f"/proposals/{proposal.id}/versions").get_data(as_text=True)
+    assert '<td class="num">16</td>' in versions
+    client.post(f"/proposals/{proposal.id}", data=form(body=body + " Thank you, Amina"))
+    compared = client.get(f"/proposals/{proposal.id}/versions?a=1&b=2").get_data(as_text=True)
+    assert "4 words added, 1 word removed." in compared  # "fine." became "fine. "

@@ -13,7 +13,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from dip.core import office, uploads
+from dip.core import office, uploads, words
 from dip.extensions import db
 from dip.modules.assignments.models import Submission
 
@@ -22,7 +22,7 @@ PRACTICE = Path(__file__).resolve().parent.parent / "curriculum" / "content" / "
     "practice.html"
 FUNCTIONS = ("SUM", "AVERAGE", "IF", "COUNT", "MIN", "MAX")
 ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!")
-MIN_WORDS = 50
+MIN_WORDS = 50  # a trainer's own Word assignment: its rule unless they give another
 SCRAPE_HEADER = ["Item", "Unit", "Price (MWK)", "Seller"]
 
 
@@ -37,14 +37,22 @@ def _limit(budget: office.Budget) -> list[dict]:
     return [_item("work_limit", False, **budget.summary())]
 
 
-def check_docx(data: bytes, wanted: list[str], limits: office.Limits | None = None) -> list[dict]:
-    """Headings, lists, tables and word count of a Word document (bounded: ``dip.core.office``)."""
+def word_count_item(count: int, rule: tuple[int | None, int | None]) -> dict:
+    """The ``word_count`` checklist item: ``count`` against the assignment's (min, max) rule."""
+    return _item("word_count", words.fits(count, *rule), count=count, min=rule[0], max=rule[1])
+
+
+def check_docx(data: bytes, wanted: list[str],
+               rule: tuple[int | None, int | None] = (MIN_WORDS, None),
+               limits: office.Limits | None = None) -> list[dict]:
+    """Headings, lists, tables and word count (against ``rule``) of a Word document, bounded
+    by ``dip.core.office``."""
     budget = office.Budget(limits or office.Limits())
     document = office.read_docx(data, budget)
     body = [p for p in document.paragraphs if not p.in_table]
     headings = [p for p in body if p.style.lower().startswith(("heading", "title"))]
     lists = [p for p in body if "list" in p.style.lower() or p.numbered]
-    words = sum(len(p.text.split()) for p in document.paragraphs)
+    count = sum(words.count(p.text) for p in document.paragraphs)
     out = []
     if "docx_headings" in wanted:
         out.append(_item("docx_headings", headings, count=len(headings)))
@@ -53,16 +61,16 @@ def check_docx(data: bytes, wanted: list[str], limits: office.Limits | None = No
     if "docx_table" in wanted:
         out.append(_item("docx_table", document.tables, count=document.tables))
     if "word_count" in wanted:
-        out.append(_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS))
+        out.append(word_count_item(count, rule))
     return out + _limit(budget)
 
 
-def check_text(text: str, wanted: list[str]) -> list[dict]:
-    """The word count of a pasted answer (cheap, so it is done as the answer arrives)."""
+def check_text(text: str, wanted: list[str],
+               rule: tuple[int | None, int | None] = (MIN_WORDS, None)) -> list[dict]:
+    """The word count of a pasted answer against ``rule`` (cheap: done as the answer arrives)."""
     if "word_count" not in wanted:
         return []
-    words = len(text.split())
-    return [_item("word_count", words >= MIN_WORDS, count=words, min=MIN_WORDS)]
+    return [word_count_item(words.count(text), rule)]
 
 
 def check_xlsx(data: bytes, wanted: list[str], limits: office.Limits | None = None) -> list[dict]:
@@ -136,11 +144,12 @@ def check_scrape(data: bytes, limits: office.Limits | None = None) -> list[dict]
     ] + _limit(budget)
 
 
-def run_checks(kind: str, data: bytes, wanted: list[str]) -> list[dict]:
+def run_checks(kind: str, data: bytes, wanted: list[str],
+               rule: tuple[int | None, int | None] = (MIN_WORDS, None)) -> list[dict]:
     """The checklist for a file of ``kind`` and the checks an assignment asks for."""
     items: list[dict] = []
     if kind == "docx":
-        items += check_docx(data, wanted)
+        items += check_docx(data, wanted, rule)
     elif kind == "xlsx":
         if "scrape_matches_practice" in wanted:
             items += check_scrape(data)
@@ -167,7 +176,8 @@ def check_submission(submission_id: int) -> None:
     if sub is None or not sub.file_key or sub.checks_status == "done":
         return
     try:
-        sub.checks = run_checks(sub.file_kind, uploads.read(sub.file_key), sub.assignment.checks)
+        sub.checks = run_checks(sub.file_kind, uploads.read(sub.file_key), sub.assignment.checks,
+                                sub.assignment.word_rule)
         sub.checks_status = "done"
     except Exception:  # noqa: BLE001 - a damaged file must not break grading; the trainer looks
         log.exception("grading aids failed for submission %s", submission_id)

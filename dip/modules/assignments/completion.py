@@ -133,11 +133,22 @@ def _best_percents(cohort_ids) -> dict[tuple[int, int], Decimal]:
     return best
 
 
+class MissingWork(str):
+    """A required assignment not passed yet: its English title, and the assignment itself so a
+    page can show the title in the reader's language (``assignment.title_in``)."""
+
+    def __new__(cls, assignment: Assignment):
+        obj = super().__new__(cls, assignment.title)
+        obj.assignment = assignment
+        return obj
+
+
 def _status(required: list[Assignment], learners: list[int], best, rates, rule) -> dict[int, dict]:
     pass_pct, attend_pct = rule
     out = {}
     for lid in learners:
-        missing = [a.title for a in required if best.get((lid, a.id), Decimal(-1)) < pass_pct]
+        missing = [MissingWork(a) for a in required
+                   if best.get((lid, a.id), Decimal(-1)) < pass_pct]
         rate = rates.get(lid)
         complete = not missing
         if rate is None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dip.core import words
 from dip.core.clock import utcnow
 from dip.extensions import db
 from dip.modules.curriculum.langs import LangStr, pick
@@ -31,6 +32,10 @@ class Assignment(db.Model):
     due_week: Mapped[int | None]
     required: Mapped[bool] = mapped_column(default=True)
     checks: Mapped[list] = mapped_column(db.JSON, default=list)
+    # The length rule of a written answer (front matter ``words: {min, max}``): the page shows
+    # it, the learner is asked before sending outside it, and the word-count check applies it.
+    min_words: Mapped[int | None]
+    max_words: Mapped[int | None]
     rubric: Mapped[list] = mapped_column(db.JSON, default=list)  # [{"criterion": str, "points": int}]
     # Curriculum translations: {lang: {"instructions": str, "rubric": [criterion, ...]}}
     texts: Mapped[dict] = mapped_column(db.JSON, default=dict)
@@ -42,6 +47,15 @@ class Assignment(db.Model):
     def max_points(self) -> int:
         """The rubric's total."""
         return sum(int(c["points"]) for c in self.rubric)
+
+    @property
+    def word_rule(self) -> tuple[int | None, int | None]:
+        """(fewest, most) words a written answer should have; None where there is no limit."""
+        return self.min_words, self.max_words
+
+    def fits_length(self, count: int) -> bool:
+        """Whether an answer of ``count`` words keeps the length rule (always, without one)."""
+        return words.fits(count, self.min_words, self.max_words)
 
     def title_in(self, lang: str) -> LangStr:
         """The title in ``lang``, else in English (it says which; a trainer's: unknown)."""

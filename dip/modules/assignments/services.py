@@ -1,156 +1,34 @@
-"""Assignments: curriculum sync, trainers' own assignments, drafts, submissions and grading.
+"""Assignments: trainers' own assignments, drafts, submissions and grading.
 
 Attendance, completion and certificates live in ``completion.py``; their public functions
 are re-exported here for the features that read them (outcomes, portfolio).
 """
 import logging
 import re
-from pathlib import Path
 
 import markdown
 import nh3
-import yaml
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from dip.core import scope, uploads
+from dip.core import scope, uploads, words
 from dip.core.clock import utcnow
 from dip.core.errors import ServiceError
 from dip.extensions import db
-from dip.modules.curriculum.content import front_matter
-from dip.modules.assignments.checks import check_text
+from dip.modules.assignments.checks import MIN_WORDS, check_text
 from dip.modules.assignments.models import FILE_KINDS, KINDS, Assignment, Draft, Submission
 from dip.modules.assignments.completion import (  # noqa: F401 - the contract other features import
     completed_learner_ids, completion_status,
 )
+from dip.modules.assignments.sync import (  # noqa: F401 - the contract the CLI and checks use
+    _parse, parse_translation, sync_assignments,
+)
 from dip.modules.programs.models import LearnerProfile
 
 log = logging.getLogger("dip.assignments")
-KNOWN_CHECKS = frozenset({
-    "docx_headings", "docx_list", "docx_table", "word_count", "xlsx_formulas", "xlsx_no_errors",
-    "xlsx_header_row", "scrape_matches_practice",
-})
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 MAX_TEXT = 50_000
-
-
-# ---- curriculum assignments ----
-
-def _parse(path: Path) -> dict:
-    """Read one assignment file; raise ValueError with the reason when it is malformed."""
-    meta, body = front_matter(path.read_text(encoding="utf-8"))
-    key = meta.get("key")
-    if not isinstance(key, str) or not KEY_RE.match(key):
-        raise ValueError("key missing or not lower-case-with-dashes")
-    titles = meta.get("title")
-    if isinstance(titles, str):
-        titles = {"en": titles}
-    if not isinstance(titles, dict) or not isinstance(titles.get("en"), str) or not titles["en"].strip():
-        raise ValueError("title.en missing")
-    kind = meta.get("kind")
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-    accept = meta.get("accept") or []
-    if kind == "file" and (not isinstance(accept, list) or not accept
-                           or not set(accept) <= set(FILE_KINDS)):
-        raise ValueError(f"accept must list some of {', '.join(FILE_KINDS)}")
-    due = meta.get("due_week")
-    if due is not None and (not isinstance(due, int) or isinstance(due, bool) or not 1 <= due <= 26):
-        raise ValueError("due_week must be a week from 1 to 26")
-    checks = meta.get("checks") or []
-    if not isinstance(checks, list) or not set(checks) <= KNOWN_CHECKS:
-        raise ValueError(f"unknown check in {checks!r}")
-    rubric = _rubric(meta.get("rubric"))
-    return {
-        "key": key, "title": titles["en"].strip()[:200],
-        "titles": {k: str(v).strip() for k, v in titles.items() if v},
-        "kind": kind, "accept": list(accept) if kind == "file" else [], "due_week": due,
-        "required": bool(meta.get("required", True)), "checks": list(checks), "rubric": rubric,
-        "instructions": body.strip(),
-    }
-
-
-def _rubric(rubric) -> list[dict]:
-    if not isinstance(rubric, list) or not rubric:
-        raise ValueError("rubric must list criteria with points")
-    out = []
-    for item in rubric:
-        if not isinstance(item, dict) or not str(item.get("criterion") or "").strip():
-            raise ValueError("each rubric item needs a criterion")
-        points = item.get("points")
-        if not isinstance(points, int) or isinstance(points, bool) or not 1 <= points <= 100:
-            raise ValueError("each rubric item needs whole points from 1 to 100")
-        out.append({"criterion": str(item["criterion"]).strip(), "points": points})
-    return out
-
-
-def parse_translation(path: Path, english: dict) -> dict:
-    """Read ``<key>.<lang>.md``: ``rubric:`` (plain strings, as many as the English) and the
-    instructions; raise ValueError with the reason when it does not match the English."""
-    meta, body = front_matter(path.read_text(encoding="utf-8"))
-    rubric = meta.get("rubric")
-    if set(meta) - {"rubric"}:
-        raise ValueError("a translation's front matter holds only rubric")
-    if not isinstance(rubric, list) or not all(isinstance(c, str) and c.strip() for c in rubric):
-        raise ValueError("rubric must be a list of the translated criteria as plain strings")
-    if len(rubric) != len(english["rubric"]):
-        raise ValueError(f"rubric has {len(rubric)} criteria, the English has "
-                         f"{len(english['rubric'])}")
-    if not body.strip():
-        raise ValueError("the instructions are missing")
-    return {"instructions": body.strip(), "rubric": [c.strip() for c in rubric]}
-
-
-def sync_assignments(content_root: Path) -> list[tuple[str, str]]:
-    """Upsert every ``<module>/assignments/<key>.md`` under ``content_root`` by key, with its
-    translations ``<key>.<lang>.md``.
-
-    Returns ``(path, reason)`` for each malformed file (and duplicate keys); the good files
-    are saved either way. Running it twice changes nothing.
-    """
-    from dip.modules.curriculum.content import LANGS, lesson_lang
-
-    problems: list[tuple[str, str]] = []
-    parsed: dict[str, dict] = {}
-    by_file: dict[Path, dict] = {}
-    paths = sorted(Path(content_root).glob("*/assignments/*.md"))
-    for path in (p for p in paths if lesson_lang(p) == "en"):
-        try:
-            data = _parse(path)
-        except (ValueError, UnicodeDecodeError) as exc:
-            problems.append((str(path), str(exc)))
-            continue
-        if data["key"] in parsed:
-            problems.append((str(path), f"duplicate key {data['key']}"))
-            continue
-        data["module_key"] = path.parent.parent.name
-        data["texts"] = {}
-        parsed[data["key"]] = by_file[path] = data
-    for path in (p for p in paths if lesson_lang(p) != "en"):
-        lang, english = lesson_lang(path), by_file.get(path.with_name(path.name.split(".")[0] + ".md"))
-        try:
-            if lang not in LANGS or lang == "en":
-                raise ValueError(f"unknown language '{lang}'")
-            if english is None:
-                raise ValueError("a translation without a loaded English file")
-            english["texts"][lang] = parse_translation(path, english)
-        except (ValueError, UnicodeDecodeError) as exc:
-            problems.append((str(path), str(exc)))
-    existing = {a.key: a for a in db.session.scalars(
-        select(Assignment).where(Assignment.key.in_(list(parsed))))} if parsed else {}
-    for key, data in parsed.items():
-        assignment = existing.get(key)
-        if assignment is None:
-            assignment = Assignment(key=key)
-            db.session.add(assignment)
-        for field, value in data.items():
-            if getattr(assignment, field) != value:
-                setattr(assignment, field, value)
-        assignment.active = True
-    db.session.commit()
-    return problems
 
 
 def render_markdown(text: str) -> Markup:
@@ -209,7 +87,8 @@ def create_assignment(cohort_id: int, author_id: int, title: str, instructions: 
         cohort_id=cohort_id, created_by_id=author_id, title=title[:200], titles={},
         instructions=(instructions or "").strip(), kind=kind, due_week=due_week,
         rubric=parse_rubric_lines(rubric_text), accept=accept if kind == "file" else [],
-        required=required, checks=_default_checks(accept) if kind == "file" else [])
+        required=required, checks=_default_checks(accept) if kind == "file" else [],
+        min_words=MIN_WORDS if kind == "file" and "docx" in accept else None)
     db.session.add(assignment)
     db.session.commit()
     return assignment
@@ -244,6 +123,29 @@ def save_draft(assignment: Assignment, learner_id: int, text: str) -> Draft:
     return draft
 
 
+def kept_answer(assignment: Assignment, learner_id: int) -> dict:
+    """What the answer form shows: the draft, else what the learner sent last (``sent``: that
+    version), so the text stays in the box after sending and can be improved and resent."""
+    draft = draft_of(assignment.id, learner_id)
+    last = db.session.scalar(select(Submission).where(
+        Submission.assignment_id == assignment.id, Submission.learner_id == learner_id)
+        .order_by(Submission.version.desc()).limit(1))
+    if draft is not None:
+        return {"text": draft.text, "link": last.link if last else None, "sent": None}
+    if last is None:
+        return {"text": None, "link": None, "sent": None}
+    return {"text": last.text, "link": last.link, "sent": last}
+
+
+def length_to_confirm(assignment: Assignment, text: str | None) -> int | None:
+    """The word count of a written answer outside the assignment's length rule (the learner is
+    asked before it is sent); None when it keeps the rule, is empty, or is not a written answer."""
+    if assignment.kind != "text" or not (text or "").strip():
+        return None
+    count = words.count(text)
+    return None if assignment.fits_length(count) else count
+
+
 def versions(assignment_id: int, learner_id: int) -> list[Submission]:
     """Every version the learner sent for an assignment, newest first."""
     return list(db.session.scalars(select(Submission).where(
@@ -261,7 +163,8 @@ def submit(assignment: Assignment, learner_id: int, text: str | None = None,
             raise ServiceError(_l("Write your answer before you send it."), "text")
         sub.text = text[:MAX_TEXT]
         if assignment.checks:
-            sub.checks, sub.checks_status = check_text(sub.text, assignment.checks), "done"
+            sub.checks = check_text(sub.text, assignment.checks, assignment.word_rule)
+            sub.checks_status = "done"
     elif assignment.kind == "link":
         link = (link or "").strip()
         if not re.match(r"^https?://[^\s/]+\.[^\s]+$", link) or len(link) > 500:

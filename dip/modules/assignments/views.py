@@ -1,6 +1,6 @@
 """Assignments, submissions and grading; cohort pages are in ``cohort_views``."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
 import jobs.grading
@@ -12,7 +12,7 @@ from dip.core.once import once
 from dip.extensions import db
 from dip.modules.assignments import cohort_views  # noqa: F401 - registers the cohort pages on bp
 from dip.modules.assignments import credential_views  # noqa: F401 - the public check and keys
-from dip.modules.assignments import services
+from dip.modules.assignments import due, services
 from dip.modules.accounts.models import User
 from dip.modules.assignments.blueprint import bp
 from dip.modules.assignments.forms import AssignmentForm, SubmitForm
@@ -37,10 +37,12 @@ def _assignment_or_404(assignment_id: int):
 def index():
     """The assignments of the current user's cohorts, with the learner's own progress."""
     cohorts = db.session.scalars(scope.cohort_ids(current_user)).all()
-    latest = services.latest_by_assignment(current_user.id) \
-        if current_user.role == Role.LEARNER else {}
-    return render_template("assignments/index.html", latest=latest,
-                           assignments=services.assignments_for_cohorts(cohorts))
+    learner = current_user.role == Role.LEARNER
+    latest = services.latest_by_assignment(current_user.id) if learner else {}
+    items = services.assignments_for_cohorts(cohorts)
+    profile = programs.profile_of(current_user) if learner else None
+    return render_template("assignments/index.html", latest=latest, assignments=items,
+                           due={a.id: due.due_on(profile, a) for a in items})
 
 
 @bp.route("/assignments/new", methods=["GET", "POST"])
@@ -81,15 +83,23 @@ def detail(assignment_id: int):
         form.text.label.text = _("A note for your trainer (optional)")
     if assignment.kind == "file":
         form.file.render_kw = {"accept": ",".join("." + k for k in assignment.accept)}
+    kept = None
     if learner and request.method == "GET":
-        draft = services.draft_of(assignment.id, current_user.id)
-        if draft is not None:
-            form.text.data = draft.text
+        kept = services.kept_answer(assignment, current_user.id)
+        form.text.data, form.link.data = kept["text"], kept["link"]
     if learner and form.validate_on_submit():
-        if request.form.get("action") == "draft":
+        action = request.form.get("action")
+        if action == "draft":
             services.save_draft(assignment, current_user.id, form.text.data)
             flash(_("Draft saved. You can close the page and continue later."), "success")
             return redirect(url_for("assignments.detail", assignment_id=assignment.id))
+        count = None if action == "anyway" else services.length_to_confirm(assignment,
+                                                                            form.text.data)
+        if count is not None:
+            # Outside the length rule: asked before sending (no JavaScript needed), text kept.
+            services.save_draft(assignment, current_user.id, form.text.data)
+            form.text.errors.append(length_message(count, assignment))
+            return _detail_page(assignment, form, confirm=count)
         upload = request.files.get("file")
         try:
             sub = services.submit(assignment, current_user.id, text=form.text.data,
@@ -104,11 +114,44 @@ def detail(assignment_id: int):
                 enqueue(jobs.grading.check_submission, sub.id)
             flash(_("Sent. Your trainer will grade it."), "success")
             return redirect(url_for("assignments.detail", assignment_id=assignment.id))
+    return _detail_page(assignment, form, kept_from=kept and kept["sent"])
+
+
+@bp.app_template_global()
+def words_rule(low: int | None, high: int | None) -> str:
+    """An answer's length rule in the reader's language: "120–200 words", "at least 50 words"."""
+    if low and high:
+        return ngettext("%(min)s–%(num)s word", "%(min)s–%(num)s words", high, min=low)
+    if low:
+        return ngettext("at least %(num)s word", "at least %(num)s words", low)
+    if high:
+        return ngettext("at most %(num)s word", "at most %(num)s words", high)
+    return ""
+
+
+@bp.app_template_global()
+def length_message(count: int, assignment) -> str:
+    """"8 words; 120–200 words needed.": an answer's length against its assignment's rule."""
+    return _("%(count)s; %(rule)s needed.",
+             count=ngettext("%(num)s word", "%(num)s words", count),
+             rule=words_rule(assignment.min_words, assignment.max_words))
+
+
+def _detail_page(assignment, form, confirm: int | None = None, kept_from=None):
+    """The assignment page: instructions, rubric, the learner's form and versions.
+
+    ``confirm``: the word count of an answer outside the length rule, to ask "send anyway?";
+    ``kept_from``: the version whose text fills the box.
+    """
+    learner = current_user.role == Role.LEARNER
     mine = services.versions(assignment.id, current_user.id) if learner else []
     shown = assignment.instructions_in(str(get_locale()))
+    profile = programs.profile_of(current_user) if learner else None
     return render_template("assignments/detail.html", assignment=assignment, form=form,
                            learner=learner, versions=mine, shown=shown,
-                           instructions=services.render_markdown(shown))
+                           instructions=services.render_markdown(shown),
+                           due=due.due_on(profile, assignment), confirm=confirm,
+                           kept_from=kept_from)
 
 
 @bp.route("/assignments/<int:assignment_id>/draft", methods=["POST"])
@@ -175,6 +218,15 @@ def grade(submission_id: int):
 def grading_panel(user):
     """How many submissions wait for a grade."""
     return render_template("assignments/_queue_panel.html", count=services.queue_count(user))
+
+
+@pages.home_panel({Role.LEARNER}, order=6)
+def next_assignment_panel(user):
+    """Right under the next lesson: the next assignment with its due day, overdue ones flagged."""
+    work = due.learner_work(user)
+    if work is None or not work["count"]:
+        return None
+    return render_template("assignments/_next_panel.html", work=work)
 
 
 @pages.home_panel({Role.LEARNER}, order=20)

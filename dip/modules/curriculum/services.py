@@ -15,7 +15,7 @@ from dip.modules.curriculum.models import (
     CohortSchedule, Lesson, LessonCompletion, Module, Picture, SelfCheckAttempt,
 )
 from dip.modules.curriculum.sync import sync  # noqa: F401 - the contract the CLI and tests use
-from dip.modules.programs import services as programs
+from dip.modules.programs import plans, services as programs
 from dip.modules.programs.models import Cohort, LearnerProfile
 
 WEEKS = programs.PROGRAM_WEEKS
@@ -205,33 +205,37 @@ def due_weeks(plan: dict[int, tuple[int, int]], items: list[Lesson] | None = Non
     return due
 
 
-def learner_plan(user, limit: int = 8) -> dict | None:
-    """A learner's week: lessons due by now in the modules of this week, and overdue lessons.
+def learner_plan(user) -> dict | None:
+    """A learner's next step: the next lesson to do and how they stand against their own dates.
 
-    Overdue means not done although its module's last week has passed.
+    ``next`` is the first lesson not done in plan order (due week, then module and lesson
+    order): the first lesson for a new learner, even before the course starts. ``behind``
+    counts the lessons due in a week already over and not done. Weeks are the learner's own
+    (``programs.plans``): someone who joined a running cohort is not behind on day one.
+    Reads no lesson bodies.
     """
     profile = programs.profile_of(user)
     if profile is None:
         return None
-    week = programs.week_of(profile.cohort)
-    if week is None and profile.cohort.end_date < today():
-        week = WEEKS + 1  # the course is over: everything not done is overdue
-    plan = schedule_of(profile.cohort_id)
+    week = plans.week(profile)
+    started = today() >= plans.plan_start(profile)
+    if week is None and started:
+        week = WEEKS + 1  # the course is over: everything not done is behind
+    schedule = schedule_of(profile.cohort_id)
+    items = lessons()
+    due = due_weeks(schedule, items)
     done = done_ids(user.id)
-    items = [] if week is None else lessons()
-    due = due_weeks(plan, items)
-    current, overdue = [], []
-    for lesson in items:
-        start, end = plan.get(lesson.module_id, (0, 0))
-        if lesson.id in done:
-            continue
-        if end < week:
-            overdue.append(lesson)
-        elif start <= week and due[lesson.id] <= week:
-            current.append(lesson)
-    return {"week": week if week and week <= WEEKS else None, "current": current[:limit],
-            "current_more": max(0, len(current) - limit), "overdue": overdue[:limit],
-            "overdue_more": max(0, len(overdue) - limit)}
+    ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
+    todo = [lesson for lesson in ordered if lesson.id not in done]
+    following = todo[0] if todo else None
+    return {
+        "week": week if week and week <= WEEKS else None, "started": started,
+        "start": plans.plan_start(profile), "personal": plans.is_personal(profile),
+        "next": following,
+        "next_due": plans.due_date(profile, due[following.id]) if following else None,
+        "behind": sum(1 for lesson in todo if week and due[lesson.id] < week),
+        "done": len(items) - len(todo), "total": len(items),
+    }
 
 
 # ---- what staff see of a cohort ----

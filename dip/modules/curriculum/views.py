@@ -147,8 +147,9 @@ def check(module_key: str, slug: str):
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
-        flash(_("Self-check: %(score)s of %(total)s right.", score=attempt.score,
-                total=attempt.total), "success")
+        flash(ngettext("Self-check: %(score)s of %(num)s right.",
+                       "Self-check: %(score)s of %(num)s right.", attempt.total,
+                       score=attempt.score), "success")
     return redirect(url_for("curriculum.lesson", module_key=module_key, slug=slug) + "#selfcheck")
 
 
@@ -255,10 +256,10 @@ def schedule(cohort_id: int):
                            error=error, week=programs.week_of(cohort)), 400 if error else 200
 
 
-@pages.home_panel({Role.LEARNER}, order=15)
-def learner_lessons(user):
-    """This week's lessons and the overdue ones."""
+@pages.home_panel({Role.LEARNER}, order=5)
+def learner_next_step(user):
+    """The home's first panel: one link to the learner's next lesson, and how they stand."""
     plan = services.learner_plan(user)
-    if plan is None or not services.modules():
+    if plan is None or not plan["total"]:
         return None
     return render_template("curriculum/_panel.html", plan=plan)

@@ -1,4 +1,4 @@
-"""The home page of each role, and the health check."""
+"""The home page of each role, the panels features add to a person's page, and the health check."""
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
@@ -7,7 +7,7 @@ from dip.core import pages, scope
 from dip.core.access import Role, public, roles
 from dip.extensions import db
 from dip.modules.accounts.services import count_by_role
-from dip.modules.programs import services as programs
+from dip.modules.programs import plans, services as programs
 
 bp = Blueprint("home", __name__)
 
@@ -17,6 +17,12 @@ bp = Blueprint("home", __name__)
 def index():
     """The home page made for the current user's role, from the panels features register."""
     return render_template("home/index.html", panels=pages.panels_for(current_user))
+
+
+@bp.app_template_global()
+def person_panels(person) -> list:
+    """The panels features add to ``person``'s page (``accounts/user.html``) for the viewer."""
+    return pages.person_panels(current_user, person)
 
 
 @bp.route("/healthz")
@@ -37,13 +43,15 @@ def healthz():
 
 @pages.home_panel({Role.LEARNER}, order=10)
 def learner_week(user):
-    """A learner's cohort and the week of the program they are in."""
+    """A learner's cohort and the week of their plan (the cohort's, or their own)."""
     profile = programs.profile_of(user)
     if profile is None:
         return None
     cohort = profile.cohort
-    return render_template("home/_learner_week.html", cohort=cohort,
-                           week=programs.week_of(cohort), trainers=programs.trainers_of(cohort))
+    return render_template("home/_learner_week.html", cohort=cohort, week=plans.week(profile),
+                           start=plans.plan_start(profile), end=plans.plan_end(profile),
+                           personal=plans.is_personal(profile),
+                           trainers=programs.trainers_of(cohort))
 
 
 @pages.home_panel({Role.TRAINER, Role.COORDINATOR, Role.ADMIN}, order=20)

@@ -11,6 +11,8 @@ from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
+from dip.core.words import count as word_count, fits
+
 MIN_WORDS, MAX_WORDS = 80, 300
 MAX_SENTENCE_WORDS = 35
 MIN_CLIENT_WORDS = 3
@@ -156,8 +158,9 @@ def run(body: str, job_title: str, client_description: str, deadline: date | Non
     body = body or ""
     body_words = words(body)
     client = keywords(f"{job_title} {client_description}")
-    checks = [Check("length", MIN_WORDS <= len(body_words) <= MAX_WORDS,
-                    {"count": len(body_words), "min": MIN_WORDS, "max": MAX_WORDS})]
+    count = word_count(body)  # as the versions page and a word processor count
+    checks = [Check("length", fits(count, MIN_WORDS, MAX_WORDS),
+                    {"count": count, "min": MIN_WORDS, "max": MAX_WORDS})]
 
     generic = bool(GENERIC_OPENING_RE.match(body))
     rest = GREETING_RE.sub("", body.strip(), count=1)
@@ -202,11 +205,18 @@ def run(body: str, job_title: str, client_description: str, deadline: date | Non
     return checks
 
 
+def _days(n: int) -> str:
+    """``3 days`` in the reader's language, with its plural form."""
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
 def describe(check: Check) -> str:
     """What the check found, in plain words (translated)."""
     v = check.values
     if check.code == "length":
-        return _("%(count)s words; aim for %(min)s to %(max)s.", **v)
+        return ngettext("%(num)s word; aim for %(min)s to %(max)s.",
+                        "%(num)s words; aim for %(min)s to %(max)s.", v["count"],
+                        min=v["min"], max=v["max"])
     if check.code == "opening":
         if v["generic"]:
             return _("It opens with a greeting that could be sent to anyone.")
@@ -216,8 +226,9 @@ def describe(check: Check) -> str:
     if check.code == "client_words":
         if check.ok:
             return _("Uses the client's words: %(found)s.", found=v["found"])
-        return _("Uses %(count)s of the client's words (at least %(min)s needed).", **{
-            "count": v["count"], "min": v["min"]})
+        return ngettext("Uses %(num)s of the client's words (at least %(min)s needed).",
+                        "Uses %(num)s of the client's words (at least %(min)s needed).",
+                        v["count"], min=v["min"])
     if check.code == "timeline":
         if v["state"] == "none":
             return _("No delivery time found. Say, for example, “in 3 days”.")
@@ -225,9 +236,10 @@ def describe(check: Check) -> str:
             return _("A delivery time is stated (the job post gave no deadline).")
         if v["left"] < 0:
             return _("The client's deadline has passed.")
+        days, left = _days(v["days"]), _days(v["left"])
         if check.ok:
-            return _("You deliver in %(days)s days; the deadline is in %(left)s days.", **v)
-        return _("You say %(days)s days, but the deadline is in %(left)s days.", **v)
+            return _("You deliver in %(days)s; the deadline is in %(left)s.", days=days, left=left)
+        return _("You say %(days)s, but the deadline is in %(left)s.", days=days, left=left)
     if check.code == "question":
         return _("It asks a question.") if check.ok else _("Ask the client at least one question.")
     if check.code == "portfolio":
@@ -242,7 +254,8 @@ def describe(check: Check) -> str:
         return _("Nothing left to fill in.") if check.ok else _("Fill in: %(found)s", **v)
     if check.code == "sentences":
         if check.ok:
-            return _("Every sentence has at most %(max)s words.", max=v["max"])
+            return ngettext("Every sentence has at most %(num)s word.",
+                            "Every sentence has at most %(num)s words.", v["max"])
         return ngettext("%(num)s sentence is longer than %(max)s words: “%(start)s…”.",
                         "%(num)s sentences are longer than %(max)s words, e.g. “%(start)s…”.",
                         v["count"], max=v["max"], start=v["start"])

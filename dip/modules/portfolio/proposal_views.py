@@ -3,7 +3,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from dip.core import pages
+from dip.core import pages, words
 from dip.core.access import STAFF, Role, roles
 from dip.core.clock import today
 from dip.core.errors import ServiceError
@@ -160,7 +160,8 @@ def versions(proposal_id: int):
     elif len(rows) >= 2:
         a, b = rows[1].number, rows[0].number
     return render_template("portfolio/versions.html", proposal=found, rows=rows, a=a, b=b,
-                           comparison=comparison, mine=found.learner_id == current_user.id)
+                           comparison=comparison, mine=found.learner_id == current_user.id,
+                           counts={v.number: words.count(v.body) for v in rows[:40]})
 
 
 def _restore(found, number: int):

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from dip.core import scope
+from dip.core import scope, words
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
 from dip.extensions import db
@@ -177,8 +177,8 @@ def diff(old: str, new: str) -> dict:
             parts.append(("added", "".join(b[j1:j2])))
         else:
             parts.extend(_word_diff("".join(a[i1:i2]), "".join(b[j1:j2])))
-    added = sum(len(text.split()) for op, text in parts if op == "added")
-    removed = sum(len(text.split()) for op, text in parts if op == "removed")
+    added = sum(words.count(text) for op, text in parts if op == "added")
+    removed = sum(words.count(text) for op, text in parts if op == "removed")
     return {"parts": parts, "added": added, "removed": removed}
 
 

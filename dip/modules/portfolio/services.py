@@ -6,7 +6,7 @@ see the non-private items of the learners ``dip.core.scope`` gives them; reviewe
 import re
 import secrets
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from dip.core import scope, uploads
@@ -84,7 +84,8 @@ def parse_tags(text: str) -> list[str]:
         if tag and tag.lower() not in {t.lower() for t in tags}:
             tags.setdefault(tag, None)
     if len(tags) > MAX_TAGS:
-        raise ServiceError(_l("At most %(n)s tags.", n=MAX_TAGS), "tags")
+        raise ServiceError(ngettext("At most %(num)s tag.", "At most %(num)s tags.", MAX_TAGS),
+                           "tags")
     return list(tags)
 
 

@@ -19,6 +19,15 @@ class SiteForm(OnceForm):
                            description=_l("e.g. Africa/Blantyre, Africa/Nairobi, Asia/Amman."))
 
 
+class PlanForm(OnceForm):
+    """The day a learner's own week 1 begins (a late joiner's catch-up plan)."""
+
+    start = DateField(_l("Week 1 of this learner begins on"), validators=[DataRequired()],
+                      description=_l("Lessons and assignments fall due counting from this day. "
+                                     "The cohort's first day puts the learner on the cohort's "
+                                     "dates."))
+
+
 class CohortForm(OnceForm):
     """A new cohort at a site."""
 

@@ -74,5 +74,8 @@ class LearnerProfile(db.Model):
     age_band: Mapped[str | None] = mapped_column(String(8))
     country_of_origin: Mapped[str | None] = mapped_column(String(2))
     consent_on: Mapped[date | None]
+    # The day this learner's own week 1 begins, set by a trainer (None: the cohort's start, or
+    # the day they joined if they joined a running cohort; see ``programs.plans``).
+    plan_start: Mapped[date | None]
 
     cohort: Mapped[Cohort] = relationship()

@@ -17,6 +17,7 @@ from dip.modules.programs.models import Cohort, LearnerProfile, SiteGrant
 bp = Blueprint("programs", __name__)
 pages.nav_link(_l("Cohorts"), "programs.cohorts", STAFF, order=20)
 pages.nav_link(_l("Sites"), "programs.sites", MANAGERS, order=70)
+from dip.modules.programs import plan_views  # noqa: E402,F401 - a learner's plan, on this bp
 
 
 def scoped_cohort(cohort_id: int) -> Cohort:
