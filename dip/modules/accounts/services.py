@@ -238,7 +238,8 @@ def _parse_learner_row(values: dict) -> dict:
         raise ServiceError(_l("username: 3 to 40 letters, digits, dots, dashes or underscores"))
     language = (values.get("language") or "en").strip().lower()
     if language not in current_app.config["LANGUAGES"]:
-        raise ServiceError(_l("language: use en, fr, sw or ar"))
+        raise ServiceError(_l("language: use one of %(codes)s",
+                              codes=", ".join(current_app.config["LANGUAGES"])))
     gender = (values.get("gender") or "unspecified").strip().lower()
     if gender not in GENDERS:
         raise ServiceError(_l("gender: use female, male, other or unspecified"))

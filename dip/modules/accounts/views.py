@@ -2,12 +2,12 @@
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for,
 )
-from flask_babel import format_timedelta, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from datetime import timedelta
 
-from dip.core import clock, pages, parked, scope
+from dip.core import clock, locales, pages, parked, scope
 from dip.core.access import MANAGERS, STAFF, Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
@@ -44,7 +44,7 @@ def load_user(user_id: str):
 
 def _wait_message(seconds: int) -> str:
     return _("Too many failed sign-ins. Please wait %(time)s and try again.",
-             time=format_timedelta(timedelta(seconds=seconds), threshold=1.1))
+             time=locales.duration(timedelta(seconds=seconds)))
 
 
 def _fail(form, field: str, error: ServiceError):
