@@ -164,3 +164,24 @@ def test_country_names_fall_back_to_a_close_language_then_english(app):
     assert country_name("BI", "rw") == "Uburundi"
     assert country_name("SS", "rn") == "South Sudan"  # neither has it: English
     assert country_name("QQ", "rn") == "QQ"  # no name anywhere: the code itself
+
+
+@pytest.mark.slow
+def test_every_real_lesson_fits_the_budget_in_kinyarwanda_and_kirundi(client, auth, world):
+    """Longer menu words and the missing-translation notice still leave each lesson page in
+    one round trip (the lessons themselves are English until they are translated)."""
+    from dip.modules.curriculum import services
+    from dip.modules.curriculum.sync import sync
+    from tests.curriculum.test_sync import REAL_CONTENT
+    from tests.helpers import BUDGET, first_view_bytes
+
+    sync(REAL_CONTENT)
+    auth.login("learner.a")
+    sizes = {}
+    for lesson in services.lessons():
+        for lang in ("rw", "rn"):
+            response = client.get(f"/learn/{lesson.module.key}/{lesson.slug}?lang={lang}")
+            assert response.status_code == 200
+            sizes[response.request.url] = first_view_bytes(client, response)
+    largest = max(sizes, key=sizes.get)
+    assert sizes[largest] <= BUDGET, (largest, sizes[largest])
