@@ -185,3 +185,32 @@ def test_every_real_lesson_fits_the_budget_in_kinyarwanda_and_kirundi(client, au
             sizes[response.request.url] = first_view_bytes(client, response)
     largest = max(sizes, key=sizes.get)
     assert sizes[largest] <= BUDGET, (largest, sizes[largest])
+
+
+def test_kinyarwanda_and_kirundi_can_be_chosen_wherever_a_language_is(client, auth, world, runner):
+    """The user form, the learner CSV import (and its message for a wrong code), the CLI."""
+    from io import BytesIO
+
+    from dip.extensions import db
+    from dip.modules.accounts.models import User
+    from tests.conftest import form
+
+    auth.login(world["coordinator"].username)
+    new_user = client.get("/users/new").get_data(as_text=True)
+    assert '<option value="rw">Ikinyarwanda</option>' in new_user
+    assert '<option value="rn">Ikirundi</option>' in new_user
+    assert "one of en, fr, sw, ar, rw, rn" in client.get("/users/import").get_data(as_text=True)
+    csv = ("username,display_name,language\n"
+           "divine.u,Divine Uwase,rw\nolivier.n,Olivier Nshimirimana,rn\nyasmin,Yasmin,xx\n")
+    response = client.post("/users/import", data=form(
+        cohort=world["cohort_a"].id, file=(BytesIO(csv.encode()), "learners.csv")),
+        content_type="multipart/form-data")
+    sheet = client.get(response.location).get_data(as_text=True)
+    assert "language: use one of en, fr, sw, ar, rw, rn" in sheet
+    languages = dict(db.session.execute(db.select(User.username, User.language)
+                                        .where(User.username.in_(["divine.u", "olivier.n"]))).all())
+    assert languages == {"divine.u": "rw", "olivier.n": "rn"}
+    result = runner.invoke(args=["dip", "create-user", "--username", "claude.h", "--password",
+                                 "long enough 1", "--role", "admin", "--language", "rn"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(User.language).where(User.username == "claude.h")) == "rn"
