@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from dip.core.access import Role
 from dip.core.clock import today
 from dip.core.errors import ServiceError
+from dip.core.web import LANGUAGE_NAMES
 from dip.extensions import db
 
 dip_cli = AppGroup("dip", help="DIP Platform commands.")
@@ -16,13 +17,13 @@ dip_cli = AppGroup("dip", help="DIP Platform commands.")
 DEMO_PASSWORD = "dzaleka-demo"
 DEMO_LEARNERS = [
     ("Amani Kabila", "fr", "male", "25-34", "CD"), ("Beatrice Niyonzima", "fr", "female", "18-24", "BI"),
-    ("Claude Habimana", "fr", "male", "25-34", "RW"), ("Divine Uwase", "fr", "female", "18-24", "RW"),
+    ("Claude Habimana", "fr", "male", "25-34", "RW"), ("Divine Uwase", "rw", "female", "18-24", "RW"),
     ("Esperance Mukamana", "sw", "female", "35-44", "RW"), ("Faustin Ndayishimiye", "fr", "male", "18-24", "BI"),
     ("Grace Mapendo", "sw", "female", "25-34", "CD"), ("Hassan Abdi", "en", "male", "25-34", "SO"),
     ("Imani Bahati", "sw", "female", "18-24", "CD"), ("Jean-Paul Irakoze", "fr", "male", "35-44", "BI"),
     ("Kahindo Masika", "fr", "female", "25-34", "CD"), ("Lucie Ingabire", "fr", "female", "18-24", "RW"),
     ("Moses Lokwang", "en", "male", "25-34", "SS"), ("Nadia Umutoni", "fr", "female", "25-34", "RW"),
-    ("Olivier Nshimirimana", "fr", "male", "18-24", "BI"), ("Patience Furaha", "sw", "female", "45+", "CD"),
+    ("Olivier Nshimirimana", "rn", "male", "18-24", "BI"), ("Patience Furaha", "sw", "female", "45+", "CD"),
     ("Rachel Akech", "en", "female", "18-24", "SS"), ("Samuel Tesfaye", "en", "male", "25-34", "ET"),
     ("Tumaini Baraka", "sw", "male", "18-24", "CD"), ("Yasmin Omar", "ar", "female", "25-34", "SD"),
 ]
@@ -79,7 +80,7 @@ def create_cohort(site_name, name, start, end):
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--display-name", default=None)
-@click.option("--language", default="en", type=click.Choice(["en", "fr", "sw", "ar"]))
+@click.option("--language", default="en", type=click.Choice(list(LANGUAGE_NAMES)))
 @click.option("--cohort", "cohort_name", default=None)
 @click.option("--site", "site_name", default=None)
 @click.option("--must-change/--no-must-change", default=False,

@@ -84,5 +84,5 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
-        "LANGUAGES": ["en", "fr", "sw", "ar"],
+        "LANGUAGES": ["en", "fr", "sw", "ar", "rw", "rn"],
     }

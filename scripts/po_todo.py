@@ -4,7 +4,11 @@
     .venv/bin/python scripts/po_todo.py import fr done.json   # fills translations/fr/...po
 
 Plural entries export as {"<singular>": {"plural": "<plural>", "forms": ["", ""]}} with as
-many forms as the language has (Arabic: six).
+many forms as the language has (Arabic: six). A string with a context (the same English for
+two meanings, e.g. "Open") exports as "<context>\u0004<msgid>", gettext's own notation, so
+each meaning keeps its own translation.
+
+What is left to translate in a language, e.g. Kinyarwanda: `export rw todo.json`.
 """
 import json
 import sys
@@ -24,6 +28,11 @@ def _load(lang):
         return read_po(f, locale=lang)
 
 
+def _key(message):
+    msgid = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    return f"{message.context}\x04{msgid}" if message.context else msgid
+
+
 def export(lang, out):
     catalog = _load(lang)
     todo = {}
@@ -32,9 +41,9 @@ def export(lang, out):
             continue
         if isinstance(m.id, (list, tuple)):
             if m.fuzzy or not all(m.string):
-                todo[m.id[0]] = {"plural": m.id[1], "forms": [""] * catalog.num_plurals}
+                todo[_key(m)] = {"plural": m.id[1], "forms": [""] * catalog.num_plurals}
         elif m.fuzzy or not m.string:
-            todo[m.id] = ""
+            todo[_key(m)] = ""
     Path(out).write_text(json.dumps(todo, ensure_ascii=False, indent=1))
     print(f"{len(todo)} strings to translate into {lang} -> {out}")
 
@@ -44,7 +53,7 @@ def merge(lang, src):
     answers = json.loads(Path(src).read_text())
     done = 0
     for m in catalog:
-        key = m.id[0] if isinstance(m.id, (list, tuple)) else m.id
+        key = _key(m)
         if key not in answers or not answers[key]:
             continue
         value = answers[key]

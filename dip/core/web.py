@@ -10,7 +10,6 @@ import flask
 from flask import (
     Flask, current_app, flash, g, has_request_context, redirect, render_template, request, session, url_for,
 )
-from babel import Locale
 from flask_babel import (
     format_date, format_datetime, format_decimal, format_percent, get_locale, refresh,
 )
@@ -20,10 +19,12 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dip.core import access, clock, logs, pages, parked
+from dip.core import access, clock, locales, logs, pages, parked
 from dip.core.once import FIELD, new_token
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "sw": "Kiswahili", "ar": "العربية"}
+#: Each interface language in its own name (the order of the language links and choices).
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "sw": "Kiswahili", "ar": "العربية",
+                  "rw": "Ikinyarwanda", "rn": "Ikirundi"}
 RTL = {"ar"}
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -130,14 +131,14 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
-        date=lambda d, fmt="medium": format_date(d, fmt),
+        date=lambda d, fmt="medium": format_date(d, locales.date_pattern(fmt)),
         number=format_decimal,
         percent=lambda v, digits=0: format_percent(v, f"#,##0{'.' + '0' * digits if digits else ''}%"),
-        datetime=lambda d, fmt="medium": format_datetime(d, fmt),
+        datetime=lambda d, fmt="medium": format_datetime(d, locales.datetime_pattern(fmt)),
         # Names keep their own direction inside Arabic sentences (and vice versa).
         bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
         role_name=lambda r: str(access.ROLE_LABELS.get(r, r)),
-        country_name=lambda c: Locale.parse(str(get_locale())).territories.get(c, c),
+        country_name=locales.country_name,
     )
     app.jinja_env.globals["today"] = clock.today
     app.jinja_env.globals["once_field"] = lambda: Markup(

@@ -8,10 +8,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from dip.core.access import ROLE_LABELS, Role
 from dip.core.forms import choices
 from dip.core.once import OnceForm
+from dip.core.web import LANGUAGE_NAMES
 
 NO_STORE = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 NEW_PASSWORD = {"autocomplete": "new-password"}
-LANGUAGE_CHOICES = choices([("en", "English"), ("fr", "Français"), ("sw", "Kiswahili"), ("ar", "العربية")])
+LANGUAGE_CHOICES = choices(LANGUAGE_NAMES.items())
 
 
 def role_choices(is_admin: bool):

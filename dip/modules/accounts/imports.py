@@ -45,7 +45,8 @@ def _parse_learner_row(values: dict) -> dict:
         raise ServiceError(_l("username: 3 to 40 letters, digits, dots, dashes or underscores"))
     language = (values.get("language") or "en").strip().lower()
     if language not in current_app.config["LANGUAGES"]:
-        raise ServiceError(_l("language: use en, fr, sw or ar"))
+        raise ServiceError(_l("language: use one of %(codes)s",
+                              codes=", ".join(current_app.config["LANGUAGES"])))
     try:
         profile = clean_profile(values.get("gender"), values.get("age_band"),
                                 values.get("country_of_origin"), values.get("baseline_income_usd"))

@@ -1,10 +1,10 @@
 """Sign-in and sign-out, passwords, reset codes and kept forms; people are in ``people_views``."""
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_timedelta, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user
 from datetime import timedelta
 
-from dip.core import clock, pages, parked
+from dip.core import clock, locales, pages, parked
 from dip.core.access import Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.once import once
@@ -45,7 +45,7 @@ def load_user(user_id: str):
 
 def _wait_message(seconds: int) -> str:
     return _("Too many failed sign-ins. Please wait %(time)s and try again.",
-             time=format_timedelta(timedelta(seconds=seconds), threshold=1.1))
+             time=locales.duration(timedelta(seconds=seconds)))
 
 
 def _fail(form, field: str, error: ServiceError):
