@@ -197,8 +197,8 @@ def test_kinyarwanda_and_kirundi_can_be_chosen_wherever_a_language_is(client, au
 
     auth.login(world["coordinator"].username)
     new_user = client.get("/users/new").get_data(as_text=True)
-    assert '<option value="rw">Ikinyarwanda</option>' in new_user
-    assert '<option value="rn">Ikirundi</option>' in new_user
+    assert 'value="rw"' in new_user and ">Ikinyarwanda</option>" in new_user
+    assert 'value="rn"' in new_user and ">Ikirundi</option>" in new_user
     assert "one of en, fr, sw, ar, rw, rn" in client.get("/users/import").get_data(as_text=True)
     csv = ("username,display_name,language\n"
            "divine.u,Divine Uwase,rw\nolivier.n,Olivier Nshimirimana,rn\nyasmin,Yasmin,xx\n")
