@@ -82,7 +82,7 @@ def test_the_learner_downloads_the_credential_and_prints_the_certificate(nojs, c
     # Anyone, signed out, checks the file on the public page (the form works without JS).
     page.emulate_media(media="screen")
     page.click("header button[type=submit]")  # sign out
-    page.goto(f"{page.base}/verify/{certified['cert2'].code}")
+    page.goto(f"{page.base}/verify/{certified['cert2'].code}?lang=en")
     page.set_input_files("#upload", str(saved))
     page.click("form[enctype] button[type=submit]")
     result = page.locator("section.card").inner_text()
