@@ -16,20 +16,6 @@ COUNT_NOUN_RE = re.compile(r"%\((?!(?:" + "|".join(NOT_COUNTS) + r")\))\w+\)s (?
 # Strings of pages other branches are changing in parallel (outcomes, accounts, earnings,
 # the grading aids' work limits): to be worded with ngettext there. Remove each as it is.
 PENDING = {
-    "%(n)s learners counted.",
-    "Fewer than %(t)s learners counted.",
-    "Fewer than %(t)s learners counted, or a number that would reveal a small group: suppressed.",
-    "Groups of fewer than %(t)s people are suppressed.",
-    "Groups of fewer than %(t)s people are suppressed, and so is any figure that would let "
-    "someone work one out.",
-    "Choose a password of at least %(n)s characters.",
-    "A file can hold at most %(max)s learners. Split it and send the parts one after the other.",
-    "This file is very long: these checks read only its first %(count)s paragraphs. Open the "
-    "file to see the rest.",
-    "This workbook is very large: these checks read only its first %(count)s cells. Open the "
-    "file to see the rest.",
-    "This file took too long to read: these checks stopped after %(seconds)s seconds. Open the "
-    "file to see the rest.",
     "The import was tried %(n)s times without finishing. Send the file again or ask for help.",
     "The file has more than %(limit)s rows. Export a shorter period and import each part.",
 }

@@ -9,7 +9,7 @@ is locked" when another request wrote in between. A file holds at most MAX_IMPOR
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -68,8 +68,10 @@ def _read(data: bytes) -> list[tuple[int, dict]]:
     if not rows:
         raise ServiceError(_l("The file has a header but no learners."))
     if len(rows) > MAX_IMPORT_ROWS:
-        raise ServiceError(_l("A file can hold at most %(max)s learners. Split it and send the "
-                              "parts one after the other.", max=MAX_IMPORT_ROWS))
+        raise ServiceError(ngettext(
+            "A file can hold at most %(num)s learner. Split it and send the parts one after "
+            "the other.", "A file can hold at most %(num)s learners. Split it and send the parts "
+            "one after the other.", MAX_IMPORT_ROWS))
     return rows
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from dip.core.access import Role
@@ -40,7 +40,8 @@ def check_password_rules(password: str, username: str = "") -> None:
     """Raise ServiceError when ``password`` is too weak to keep."""
     if len(password or "") < MIN_PASSWORD:
         raise ServiceError(
-            _l("Choose a password of at least %(n)s characters.", n=MIN_PASSWORD), "password"
+            ngettext("Choose a password of at least %(num)s character.",
+                     "Choose a password of at least %(num)s characters.", MIN_PASSWORD), "password"
         )
     if username and normalise_username(username) in password.lower():
         raise ServiceError(_l("Your password must not contain your username."), "password")
