@@ -87,7 +87,7 @@ def test_reading_also_stops_after_the_time_limit(monkeypatch):
     ticks = iter(range(0, 10_000, 1))
     monkeypatch.setattr(office, "monotonic", lambda: float(next(ticks)))
     items = checks.check_docx(docx_bytes(words=200), WORD_CHECKS,
-                              office.Limits(seconds=3))
+                              limits=office.Limits(seconds=3))
     assert _limit_item(items)["values"]["stopped"] == "seconds"
 
 
