@@ -227,6 +227,15 @@ def progress(cohort_id: int):
                            grid=services.progress_grid(current_user, cohort))
 
 
+@bp.route("/cohorts/<int:cohort_id>/progress/print")
+@roles(*STAFF)
+def progress_print(cohort_id: int):
+    """The progress grid for paper: a table per module, its lessons named beneath it."""
+    cohort = _cohort(cohort_id)
+    return render_template("curriculum/progress_print.html", cohort=cohort,
+                           grid=services.progress_grid(current_user, cohort))
+
+
 @bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
 @roles(*STAFF)
 @once
