@@ -167,7 +167,8 @@ def completion_page(cohort_id: int):
             return redirect(url_for("assignments.completion_page", cohort_id=cohort.id))
     return render_template(
         "assignments/completion.html", cohort=cohort, form=form,
-        pass_pct=completion.percent_text(pass_pct), attend_pct=completion.percent_text(attend_pct), status=completion.completion_status(cohort.id),
+        pass_pct=completion.percent_text(pass_pct), attend_pct=completion.percent_text(attend_pct),
+        status=completion.standing(cohort), attend_need=attend_pct,
         learners=programs.learners_of(cohort, include_inactive=True),
         certificates=completion.certificates_of_cohort(cohort.id),
         manager=current_user.role in MANAGERS)
