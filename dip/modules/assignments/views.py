@@ -7,7 +7,7 @@ from flask_login import current_user
 
 import jobs.grading
 from dip.core import pages, scope, uploads
-from dip.core.access import STAFF, Role, roles
+from dip.core.access import MANAGERS, STAFF, Role, roles
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
@@ -23,7 +23,7 @@ from dip.queue import enqueue
 
 __all__ = ["bp"]
 WORKERS = (Role.LEARNER, Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
-pages.nav_link(_l("Assignments"), "assignments.index", WORKERS, order=30)
+pages.nav_link(_l("Assignments"), "assignments.index", WORKERS, order=30, more=MANAGERS)
 pages.nav_link(_l("Grading"), "assignments.queue", STAFF, order=35)
 
 
