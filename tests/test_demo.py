@@ -106,3 +106,15 @@ def test_the_readme_says_who_starts_in_which_language(name, lang):
     row = re.search(rf"^\| {name} \| (.*) \|$", readme, re.M).group(1)
     learners = {f"learner{i:02d}" for i, item in enumerate(LEARNERS, 1) if item[1] == lang}
     assert learners == set(re.findall(r"learner\d\d", row))
+
+
+def test_the_screenshots_are_small_and_of_the_first_screen():
+    import struct
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "docs" / "screens"
+    for page in ("learner-home", "lesson", "grading-form", "outcomes"):
+        for lang, width in (("en", 1280), ("ar", 320)):
+            data = (folder / f"{page}-{lang}-{width}.png").read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 60 * 1024
+            assert struct.unpack(">II", data[16:24]) == (width, 800 if width > 320 else 640)
