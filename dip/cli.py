@@ -1,13 +1,12 @@
 """The ``flask dip …`` command group: set-up, demo data, users, the worker."""
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from dip.core.access import Role
-from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.web import LANGUAGE_NAMES
 from dip.extensions import db
@@ -15,18 +14,6 @@ from dip.extensions import db
 dip_cli = AppGroup("dip", help="DIP Platform commands.")
 
 DEMO_PASSWORD = "dzaleka-demo"
-DEMO_LEARNERS = [
-    ("Amani Kabila", "fr", "male", "25-34", "CD"), ("Beatrice Niyonzima", "fr", "female", "18-24", "BI"),
-    ("Claude Habimana", "fr", "male", "25-34", "RW"), ("Divine Uwase", "rw", "female", "18-24", "RW"),
-    ("Esperance Mukamana", "sw", "female", "35-44", "RW"), ("Faustin Ndayishimiye", "fr", "male", "18-24", "BI"),
-    ("Grace Mapendo", "sw", "female", "25-34", "CD"), ("Hassan Abdi", "en", "male", "25-34", "SO"),
-    ("Imani Bahati", "sw", "female", "18-24", "CD"), ("Jean-Paul Irakoze", "fr", "male", "35-44", "BI"),
-    ("Kahindo Masika", "fr", "female", "25-34", "CD"), ("Lucie Ingabire", "fr", "female", "18-24", "RW"),
-    ("Moses Lokwang", "en", "male", "25-34", "SS"), ("Nadia Umutoni", "fr", "female", "25-34", "RW"),
-    ("Olivier Nshimirimana", "rn", "male", "18-24", "BI"), ("Patience Furaha", "sw", "female", "45+", "CD"),
-    ("Rachel Akech", "en", "female", "18-24", "SS"), ("Samuel Tesfaye", "en", "male", "25-34", "ET"),
-    ("Tumaini Baraka", "sw", "male", "18-24", "CD"), ("Yasmin Omar", "ar", "female", "25-34", "SD"),
-]
 
 
 def fail(message) -> None:
@@ -110,37 +97,12 @@ def create_user(username, password, role, display_name, language, cohort_name, s
 
 @dip_cli.command("demo")
 def demo():
-    """Load the demo site Dzaleka, a cohort, staff and 20 learners, and the finished cohort
-    Dzaleka 2025 with 12 graduates; print how to sign in."""
-    from dip.modules.accounts.services import create_user as create, get_by_username
-    from dip.modules.programs import services as programs
+    """Load the demo site Dzaleka with Cohort 1 in its week 6 (staff, 20 learners, their
+    lessons, classes, work and first earnings) and the finished cohort Dzaleka 2025 with 12
+    graduates; print how to sign in. Running it again changes nothing."""
+    from dip import demo as running, demo_graduates
 
-    site = programs.site_by_name("Dzaleka") or programs.create_site(
-        "Dzaleka", "MW", "MWK", "Africa/Blantyre")
-    start = today() - timedelta(weeks=5)
-    cohort = programs.cohort_by_name("Cohort 1", site) or programs.create_cohort(
-        site, "Cohort 1", start)
-    people = [
-        ("admin", "Admin", Role.ADMIN, "en", None),
-        ("coordinator", "Chikondi Banda", Role.COORDINATOR, "en", None),
-        ("trainer", "Esther Kanyinda", Role.TRAINER, "fr", None),
-        ("reviewer", "Reviewer (UNHCR)", Role.REVIEWER, "en", None),
-    ] + [
-        (f"learner{i:02d}", name, Role.LEARNER, lang, (gender, age, country))
-        for i, (name, lang, gender, age, country) in enumerate(DEMO_LEARNERS, start=1)
-    ]
-    for username, name, role, lang, profile in people:
-        if get_by_username(username) is None:
-            user, _ = create(username, name, role, password=DEMO_PASSWORD, language=lang,
-                             must_change_password=False)
-            programs.place(user, cohort=cohort, site=site)
-            if profile:
-                programs.enrol(user, cohort, gender=profile[0], age_band=profile[1],
-                               country_of_origin=profile[2], enrolled_on=cohort.start_date)
-    db.session.commit()
-    _demo_activity(cohort)
-    from dip import demo_graduates
-
+    site, cohort = running.load(DEMO_PASSWORD)
     earlier, _graduates = demo_graduates.load(DEMO_PASSWORD)
     click.echo(f"Demo site {site.name}, {cohort.name} ({cohort.start_date} to {cohort.end_date}).")
     click.echo(f"Finished earlier: {earlier.name} ({earlier.start_date} to {earlier.end_date}), "
@@ -148,48 +110,6 @@ def demo():
     click.echo(f"Every demo user's password: {DEMO_PASSWORD}")
     click.echo("Sign-in names: admin, coordinator, trainer, reviewer, learner01 … learner20, "
                "graduate01 … graduate12")
-
-
-def _demo_activity(cohort) -> None:
-    """Five weeks into the course: baseline surveys, the first freelance earnings of a few
-    learners (Upwork in dollars, local clients in kwacha) and the kwacha's monthly rates, so
-    the income and outcome pages have something true to show. Done once."""
-    import random
-    from decimal import Decimal
-
-    from sqlalchemy import func, select
-
-    from dip.modules.accounts.services import get_by_username
-    from dip.modules.earnings import services as earnings
-    from dip.modules.earnings.models import EarningEntry
-    from dip.modules.earnings.services import month_of
-    from dip.modules.outcomes.services import save_survey
-
-    coordinator = get_by_username("coordinator")
-    learners = [get_by_username(f"learner{i:02d}") for i in range(1, len(DEMO_LEARNERS) + 1)]
-    ids = [u.id for u in learners]
-    if db.session.scalar(select(func.count()).select_from(EarningEntry)
-                         .where(EarningEntry.learner_id.in_(ids))):
-        return
-    rnd = random.Random(2020)
-    for month in sorted({month_of(cohort.start_date), month_of(today())}):
-        earnings.set_rate(coordinator, "MWK", month, Decimal("0.000577"))  # 1 USD = 1,733 MWK
-    for user in learners[:15]:
-        save_survey(user.id, "baseline", {
-            "daily_use": rnd.choice(["never", "rarely", "rarely", "weekly"]),
-            "confidence": rnd.choice([1, 1, 2, 2, 3]), "integrated": rnd.choice(["no", "somewhat"]),
-            "self_employed": False, "income_change": "none"})
-    work = [("upwork", "translation", "USD", (25, 90), "Lumière Édition"),
-            ("fiverr", "transcription", "USD", (10, 40), "PodNest"),
-            ("local", "data_entry", "MWK", (15000, 60000), "Dzaleka Cooperative"),
-            ("local", "design", "MWK", (20000, 45000), "Tumaini Festival")]
-    for user in learners[:7]:  # the first learners to earn, in the weeks since the start
-        for _n in range(rnd.randint(1, 3)):
-            platform, kind, currency, (low, high), client = rnd.choice(work)
-            day = cohort.start_date + timedelta(days=rnd.randint(14, (today() - cohort.start_date).days))
-            earnings.log_entry(coordinator, user.id, {
-                "earned_on": min(day, today()), "amount": Decimal(rnd.randint(low, high)),
-                "currency": currency, "platform": platform, "kind": kind, "client": client})
 
 
 @dip_cli.command("worker")

@@ -46,6 +46,7 @@ def crawl(client, start: str = "/", max_pages: int = 60):
         seen.add(url)
         response = client.get(url)
         if response.status_code != 200 or response.mimetype != "text/html":
+            response.close()  # a download (an uploaded file) keeps its file open until closed
             continue
         yield url, response
         for href in LINK_RE.findall(response.get_data(as_text=True)):

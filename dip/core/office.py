@@ -88,11 +88,21 @@ class Paragraph:
 
 
 @dataclass
+class Table:
+    """A top-level table of a Word document: rows of cell texts (a nested table's text is
+    part of its cell's)."""
+
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
 class WordDocument:
-    """What a bounded reading of a .docx found."""
+    """What a bounded reading of a .docx found; ``blocks`` holds the body in reading order,
+    each a ``Paragraph`` outside tables or a ``Table``."""
 
     paragraphs: list[Paragraph]
     tables: int
+    blocks: list = field(default_factory=list)
 
 
 def _parser_args() -> dict:
@@ -122,15 +132,26 @@ def read_docx(data: bytes, budget: Budget) -> WordDocument:
         styles = _style_names(archive, budget)
         default = next((n for i, n in styles.items() if n.lower() == "normal"), "Normal")
         cell_depth = table_depth = 0
+        table, cell = None, []  # the top-level table being read, the texts of its open cell
         with archive.open(DOCUMENT) as part:
             for event, element in etree.iterparse(part, events=("start", "end"), **_parser_args()):
                 tag = element.tag
                 if tag == f"{W}tc":
                     cell_depth += 1 if event == "start" else -1
+                    if event == "end" and table_depth == 1 and table is not None:
+                        if table.rows:
+                            table.rows[-1].append("\n".join(t for t in cell if t))
+                        cell = []
+                elif tag == f"{W}tr" and event == "start" and table_depth == 1 and table:
+                    table.rows.append([])
                 elif tag == f"{W}tbl":
                     table_depth += 1 if event == "start" else -1
+                    if event == "start" and table_depth == 1:
+                        table, cell = Table(), []
                     if event == "end" and table_depth == 0:
                         found.tables += 1
+                        found.blocks.append(table)
+                        table = None
                 elif tag == f"{W}p" and event == "end":
                     if not budget.paragraph():
                         break
@@ -142,8 +163,12 @@ def read_docx(data: bytes, budget: Budget) -> WordDocument:
                         numbered = properties.find(f"{W}numPr") is not None
                     text = "".join(t.text or "" for t in element.iter(f"{W}t"))
                     name = styles.get(style_id, style_id) if style_id else default
-                    found.paragraphs.append(Paragraph(name or "", text, bool(numbered),
-                                                      cell_depth > 0))
+                    paragraph = Paragraph(name or "", text, bool(numbered), cell_depth > 0)
+                    found.paragraphs.append(paragraph)
+                    if cell_depth > 0:
+                        cell.append(text)
+                    else:
+                        found.blocks.append(paragraph)
                 if event == "end" and tag in (f"{W}p", f"{W}tbl"):
                     element.clear()  # keep memory flat however long the file is
     return found
@@ -169,3 +194,55 @@ def xlsx_rows(data: bytes, budget: Budget, data_only: bool = False,
                 yield sheet.title, row
     finally:
         book.close()
+
+
+@dataclass
+class Sheet:
+    """The top-left corner of a worksheet as a table: each cell ``(value, formula)`` (the value
+    Excel last computed, and the formula that computes it, if any); ``more_rows`` and
+    ``more_columns`` say the sheet goes on past what was kept."""
+
+    title: str
+    rows: list[list[tuple]] = field(default_factory=list)
+    more_rows: bool = False
+    more_columns: bool = False
+
+
+def xlsx_sheets(data: bytes, budget: Budget, sheets: int = 2, rows: int = 100,
+                columns: int = 26) -> tuple[list[Sheet], bool]:
+    """``(sheets, more sheets follow)``: the first ``sheets`` worksheets that hold something,
+    at most ``rows`` × ``columns`` cells each, read twice in step (the formulas, and the values
+    Excel last computed), until the budget runs out. Empty rows and columns at the ends are
+    left out."""
+    found: list[Sheet] = []
+    more_sheets = False
+    formulas = xlsx_rows(data, budget)
+    values = xlsx_rows(data, Budget(budget.limits), data_only=True)
+    for (title, row), (_title, shown) in zip(formulas, values):
+        if not found or found[-1].title != title:
+            if len(found) == sheets:
+                more_sheets = True
+                break
+            found.append(Sheet(title))
+        sheet = found[-1]
+        if len(sheet.rows) == rows:
+            sheet.more_rows = sheet.more_rows or any(c.value is not None for c in row)
+            if sheet.more_rows and len(found) == sheets:
+                break  # nothing more will be shown: stop reading
+            continue
+        cells = []
+        for cell, computed in zip(row[:columns], shown[:columns]):
+            formula = cell.value if isinstance(cell.value, str) and cell.value.startswith("=") \
+                else None
+            cells.append((computed.value if formula else cell.value, formula))
+        sheet.more_columns = sheet.more_columns or any(c.value is not None for c in row[columns:])
+        sheet.rows.append(cells)
+    formulas.close()
+    values.close()
+    for sheet in found:
+        while sheet.rows and all(v is None and f is None for v, f in sheet.rows[-1]):
+            sheet.rows.pop()
+        width = max((i + 1 for r in sheet.rows for i, (v, f) in enumerate(r)
+                     if v is not None or f is not None), default=0)
+        sheet.rows = [r[:width] + [(None, None)] * (width - len(r[:width])) for r in sheet.rows]
+    return found, more_sheets

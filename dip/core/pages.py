@@ -19,6 +19,7 @@ class Entry:
     target: object
     roles: frozenset
     order: int
+    more: frozenset = frozenset()  # roles that find this link under "More" (navigation only)
 
 
 _nav: list[Entry] = []
@@ -39,9 +40,10 @@ def _for(registry: list[Entry], user) -> list[Entry]:
     return [e for e in registry if user.role in e.roles]
 
 
-def nav_link(label, endpoint: str, roles, order: int = 50) -> None:
-    """Show ``label`` linking to ``endpoint`` in the top navigation for ``roles``."""
-    _register(_nav, Entry(label, endpoint, frozenset(roles), order))
+def nav_link(label, endpoint: str, roles, order: int = 50, more=()) -> None:
+    """Show ``label`` linking to ``endpoint`` in the top navigation for ``roles``; the roles in
+    ``more`` find it in the navigation's "More" menu, so every role's bar fits one line."""
+    _register(_nav, Entry(label, endpoint, frozenset(roles), order, frozenset(more)))
 
 
 def cohort_link(label, endpoint: str, roles, order: int = 50) -> None:
@@ -73,6 +75,15 @@ def person_panel(roles, order: int = 50):
 def nav_for(user) -> list[tuple[str, str]]:
     """(label, url) pairs of the navigation for ``user``."""
     return [(str(e.label), url_for(e.target)) for e in _for(_nav, user)]
+
+
+def nav_bar(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(bar, more)``: the (label, url) pairs shown in the navigation bar for ``user``, and
+    those in its "More" menu."""
+    bar, more = [], []
+    for e in _for(_nav, user):
+        (more if user.role in e.more else bar).append((str(e.label), url_for(e.target)))
+    return bar, more
 
 
 def cohort_links(user) -> list[tuple[str, str]]:

@@ -125,7 +125,7 @@ def init_app(app: Flask) -> None:
             "locale": locale,
             "text_dir": "rtl" if locale in RTL else "ltr",
             "languages": LANGUAGE_NAMES,
-            "nav": pages.nav_for(current_user),
+            "nav": pages.nav_bar(current_user),
             "static_v": version,
         }
 

@@ -138,3 +138,27 @@ def test_attendance_bad_input(client, auth, course, past_days):
     assert db.session.scalar(select(AttendanceMark)) is None
     assert client.post(f"/cohorts/{course['cohort_b'].id}/attendance", data=form(
         {"held_on": past_days[0].isoformat()})).status_code == 404
+
+
+def test_attendance_has_one_date_field_that_also_opens_a_class(client, auth, course, past_days):
+    """One date box: it names the class being taken and, with "Open this date", opens an
+    earlier class to read or correct it (no second date form to confuse with the first)."""
+    cohort, learner = course["cohort_a"], course["learner"]
+    auth.login("trainer.a")
+    html = client.get(f"/cohorts/{cohort.id}/attendance").get_data(as_text=True)
+    assert html.count('type="date"') == 1 and "Open this date" in html
+    day = past_days[0]
+    marks = {f"mark-{u.id}": "present" for u in (learner, course["learner2"])}
+    marks[f"mark-{learner.id}"] = "absent"
+    saved = client.post(f"/cohorts/{cohort.id}/attendance", data=form(
+        held_on=day.isoformat(), action="save", **marks))
+    assert saved.status_code == 302 and saved.location.endswith(f"on={day.isoformat()}")
+    opened = client.post(f"/cohorts/{cohort.id}/attendance", data=form(
+        held_on=day.isoformat(), action="open"))
+    assert opened.status_code == 302 and opened.location.endswith(f"on={day.isoformat()}")
+    assert len(completion.sessions_of(cohort.id)) == 1  # opening saved nothing new
+    html = client.get(opened.location).get_data(as_text=True)
+    assert f'value="{day.isoformat()}"' in html
+    assert f'name="mark-{learner.id}" value="absent" aria-labelledby' in html
+    assert html[html.index(f'name="mark-{learner.id}" value="absent"'):].split(">")[0] \
+        .endswith("checked")

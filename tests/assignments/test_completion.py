@@ -148,7 +148,8 @@ def test_completion_page_and_rule_form(client, auth, setup):
     auth.login("trainer.a")
     page = client.get(f"/cohorts/{setup['cohort_a'].id}/completion")
     html = page.get_data(as_text=True)
-    assert "Req two" in html and "Attendance not recorded" in html and "0 of 1" in html
+    # Req two is not due yet for this learner (they joined today): counted, not named missing.
+    assert "1 of 2" in html and "0 of 1 learner has completed" in html and "Req two" not in html
     assert "Save the rule" not in html
     assert_light_page(client, page)
     assert client.post(f"/cohorts/{setup['cohort_a'].id}/completion",
@@ -167,7 +168,11 @@ def test_completion_page_and_rule_form(client, auth, setup):
 
 
 def test_missing_work_is_named_in_the_readers_language(client, auth, setup):
+    from dip.modules.programs.models import LearnerProfile
+
     setup["req2"].titles = {"en": "Req two", "ar": "المهمة الثانية", "fr": "Tâche deux"}
+    setup["req1"].due_week = setup["req2"].due_week = 1  # both overdue in week 5
+    db.session.get(LearnerProfile, setup["learner"].id).enrolled_on = setup["cohort_a"].start_date
     db.session.commit()
     assert _status(setup)["missing"][:2] == ["Req one", "Req two"]  # the contract: English
     auth.login("trainer.a")
@@ -244,3 +249,36 @@ def test_certificate_scope(client, auth, setup):
     assert client.get(f"/certificates/{cert.id}").status_code == 403
     db.session.refresh(cert)
     assert cert.shown_name == "Learner.A" and cert.revoked_at is None
+
+
+def test_one_compact_row_per_learner_with_work_not_due_yet(client, auth, setup, make_user):
+    """Week 5: week-1 work not passed is overdue; week-22 work is not due yet, not missing; a
+    learner who joined today is on their own dates, so week-3 work is not due for them."""
+    from datetime import date
+
+    from dip.modules.programs.models import LearnerProfile
+
+    cohort = setup["cohort_a"]
+    setup["req1"].due_week, setup["req2"].due_week = 1, 22
+    on_time = make_user(Role.LEARNER, cohort=cohort, display_name="Amani On-Time")
+    db.session.get(LearnerProfile, on_time.id).enrolled_on = cohort.start_date
+    db.session.commit()
+    joiner = setup["learner"]
+    assert db.session.get(LearnerProfile, joiner.id).enrolled_on == date.today()
+    s = completion.standing(cohort)
+    assert [str(w) for w in s[on_time.id]["overdue"]] == ["Req one"]
+    assert s[on_time.id]["not_due"] == 1
+    assert s[joiner.id]["overdue"] == [] and s[joiner.id]["not_due"] == 2
+    services.submit(setup["req1"], joiner.id, text="work")
+    assert completion.standing(cohort)[joiner.id]["to_grade"] == 1
+    auth.login("trainer.a")
+    html = client.get(f"/cohorts/{cohort.id}/completion").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")]
+            for r in soup.select("tbody tr")}
+    # Passed, To grade, Overdue, Not due yet, Attendance, Status, Certificate
+    assert rows["Amani On-Time"][:4] == ["0 of 2", "–", "Req one", "1"]
+    assert rows["Amani On-Time"][5] == "Behind"
+    assert rows[joiner.display_name][:4] == ["0 of 2", "1", "–", "1"]
+    assert rows[joiner.display_name][5] == "On track"
+    assert "Missing:" not in html and "Req two" not in html

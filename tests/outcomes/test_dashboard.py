@@ -131,3 +131,13 @@ def test_a_tiny_cohort_shows_no_count(client, auth, world, make_user):
     assert "Fewer than 5 learners counted" in html and "4 learners counted" not in html
     headline = html.split("<h2>Headline</h2>")[1].split("</table>")[0]
     assert "/4" not in headline and "suppressed" in headline
+
+
+def test_an_age_band_never_wraps_mid_label(client, auth, dataset):
+    """"18–24" may break after its dash in a narrow column; its row header keeps it whole."""
+    auth.login("reviewer.a")
+    html = client.get("/outcomes/", query_string=args(site=dataset["site_a"], period=AUGUST)
+                      ).get_data(as_text=True)
+    ages = html.split("<h2>Age band</h2>")[1].split("</table>")[0]
+    bands = re.findall(r'<th dir="auto"( class="nowrap")?>([^<]+)</th>', ages)
+    assert bands and all(nowrap for nowrap, _label in bands), bands

@@ -5,7 +5,7 @@ import io
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from dip.core import pages, scope
@@ -120,14 +120,20 @@ def attendance(cohort_id: int):
     form = SessionDateForm(data={"held_on": _day(request.args.get("on")) or today()})
     error = None
     if form.validate_on_submit():
+        day = form.held_on.data
+        if request.form.get("action") == "open":
+            # The one date field also chooses which class to open: no second form needed.
+            return redirect(url_for("assignments.attendance", cohort_id=cohort.id,
+                                    on=day.isoformat()))
         marks = {l.id: request.form.get(f"mark-{l.id}", "") for l in learners}
         try:
-            completion.take_attendance(cohort.id, form.held_on.data, marks, current_user.id)
+            completion.take_attendance(cohort.id, day, marks, current_user.id)
         except ServiceError as exc:
             error = str(exc.message)
         else:
-            flash(_("Attendance saved for %(day)s.", day=form.held_on.data.isoformat()), "success")
-            return redirect(url_for("assignments.attendance", cohort_id=cohort.id))
+            flash(_("Attendance saved for %(day)s.", day=format_date(day, "medium")), "success")
+            return redirect(url_for("assignments.attendance", cohort_id=cohort.id,
+                                    on=day.isoformat()))
     sessions = completion.sessions_of(cohort.id)
     day = form.held_on.data
     current = next((s for s in sessions if s.held_on == day), None)
@@ -167,7 +173,8 @@ def completion_page(cohort_id: int):
             return redirect(url_for("assignments.completion_page", cohort_id=cohort.id))
     return render_template(
         "assignments/completion.html", cohort=cohort, form=form,
-        pass_pct=completion.percent_text(pass_pct), attend_pct=completion.percent_text(attend_pct), status=completion.completion_status(cohort.id),
+        pass_pct=completion.percent_text(pass_pct), attend_pct=completion.percent_text(attend_pct),
+        status=completion.standing(cohort), attend_need=attend_pct,
         learners=programs.learners_of(cohort, include_inactive=True),
         certificates=completion.certificates_of_cohort(cohort.id),
         manager=current_user.role in MANAGERS)

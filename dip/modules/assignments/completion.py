@@ -191,6 +191,44 @@ def _many_status(cohort_ids) -> dict[int, dict[int, dict]]:
             for cid, lids in members.items()}
 
 
+def standing(cohort: Cohort) -> dict[int, dict]:
+    """learner_id -> the completion status plus what a trainer acts on, on the learner's own
+    dates (``programs.plans``): ``overdue`` (required work not passed whose due day is over),
+    ``not_due`` (how many are not due yet: week-22 work in week 6 is not missing), ``to_grade``
+    (sent and waiting for a grade). Constant queries."""
+    from dip.modules.programs import plans
+
+    status = completion_status(cohort.id)
+    profiles = {p.user_id: p for p in db.session.scalars(select(LearnerProfile).where(
+        LearnerProfile.cohort_id == cohort.id))}
+    waiting = set(db.session.execute(
+        select(Submission.learner_id, Submission.assignment_id)
+        .join(LearnerProfile, LearnerProfile.user_id == Submission.learner_id)
+        .where(LearnerProfile.cohort_id == cohort.id, Submission.status == "submitted")).all())
+    now = today()
+    out = {}
+    for lid, s in status.items():
+        profile = profiles[lid]
+        end = plans.plan_end(profile)
+        overdue, not_due, to_grade = [], 0, 0
+        for work in s["missing"]:
+            assignment = getattr(work, "assignment", None)
+            if assignment is None:
+                continue  # the attendance line: shown in its own column
+            if (lid, assignment.id) in waiting:
+                to_grade += 1
+                continue
+            due_on = plans.due_date(profile, assignment.due_week) if assignment.due_week else end
+            if due_on < now:
+                overdue.append(work)
+            else:
+                not_due += 1
+        attendance_short = len(s["missing"]) > s["required"] - s["passed"]
+        out[lid] = {**s, "overdue": overdue, "not_due": not_due, "to_grade": to_grade,
+                    "attendance_short": attendance_short, "ended": now > end}
+    return out
+
+
 def completed_learner_ids(cohort_ids) -> set[int]:
     """Learners of ``cohort_ids`` who meet their cohort's completion rule (constant queries)."""
     return {lid for statuses in _many_status(cohort_ids).values()

@@ -226,26 +226,43 @@ def queue_count(user) -> int:
         Submission.status == "submitted", Submission.learner_id.in_(scope.learner_ids(user)))) or 0
 
 
-def grade(submission: Submission, trainer_id: int, points: list[int], feedback: str,
+def grade(submission: Submission, trainer_id: int, points: list[int | None], feedback: str,
           returned: bool) -> Submission:
-    """Record points per rubric criterion and feedback, or return the work for revision."""
+    """Record points per rubric criterion and feedback, or return the work for revision.
+
+    Returning needs only the feedback: points given with it are kept when every criterion has
+    some, and left out otherwise (``None`` for a criterion not scored).
+    """
     rubric = submission.assignment.rubric
-    if len(points) != len(rubric):
+    points = list(points or [])
+    scored = len(points) == len(rubric) and all(p is not None for p in points)
+    if not returned and not scored:
         raise ServiceError(_l("Give points for every criterion."), "points")
     for value, item in zip(points, rubric):
-        if not 0 <= value <= int(item["points"]):
+        if value is not None and not 0 <= value <= int(item["points"]):
             raise ServiceError(_l("Points for “%(criterion)s” must be from 0 to %(max)s.",
                                   criterion=item["criterion"], max=item["points"]), "points")
     feedback = (feedback or "").strip()
     if returned and not feedback:
         raise ServiceError(_l("Say what to change when you return work for revision."), "feedback")
-    submission.scores = list(points)
-    submission.score, submission.max_score = sum(points), submission.assignment.max_points
+    if scored:
+        submission.scores = list(points)
+        submission.score, submission.max_score = sum(points), submission.assignment.max_points
+    else:
+        submission.scores, submission.score, submission.max_score = [], None, None
     submission.feedback = feedback[:MAX_TEXT] or None
     submission.graded_by_id, submission.graded_at = trainer_id, utcnow()
     submission.status = "returned" if returned else "graded"
     db.session.commit()
     return submission
+
+
+def points_total(rubric: list[dict], points: list[int | None]) -> dict:
+    """The running total a grading form shows: points given so far, the most there are, and
+    whether every criterion has some (``complete``)."""
+    given = [p for p in points if p is not None]
+    return {"total": sum(given), "max": sum(int(c["points"]) for c in rubric),
+            "complete": len(given) == len(rubric)}
 
 
 def recent_feedback(learner_id: int, limit: int = 5) -> list[Submission]:

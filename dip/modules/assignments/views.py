@@ -1,18 +1,20 @@
 """Assignments, submissions and grading; cohort pages are in ``cohort_views``."""
+import math
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
 import jobs.grading
 from dip.core import pages, scope, uploads
-from dip.core.access import STAFF, Role, roles
+from dip.core.access import MANAGERS, STAFF, Role, roles
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
 from dip.modules.assignments import cohort_views  # noqa: F401 - registers the cohort pages on bp
 from dip.modules.assignments import credential_views  # noqa: F401 - the public check and keys
-from dip.modules.assignments import due, services
+from dip.modules.assignments import completion, due, preview, services
 from dip.modules.accounts.models import User
 from dip.modules.assignments.blueprint import bp
 from dip.modules.assignments.forms import AssignmentForm, SubmitForm
@@ -21,7 +23,7 @@ from dip.queue import enqueue
 
 __all__ = ["bp"]
 WORKERS = (Role.LEARNER, Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
-pages.nav_link(_l("Assignments"), "assignments.index", WORKERS, order=30)
+pages.nav_link(_l("Assignments"), "assignments.index", WORKERS, order=30, more=MANAGERS)
 pages.nav_link(_l("Grading"), "assignments.queue", STAFF, order=35)
 
 
@@ -184,34 +186,65 @@ def queue():
                            total=services.queue_count(current_user))
 
 
+def _points(form, count: int) -> list[int | None]:
+    """The points typed for each of ``count`` criteria (None where left blank); ValueError for
+    anything that is not a whole number."""
+    values = [(form.get(f"points-{i}") or "").strip() for i in range(count)]
+    return [int(v) if v else None for v in values]
+
+
 @bp.route("/grading/<int:submission_id>", methods=["GET", "POST"])
 @roles(*STAFF)
 @once
 def grade(submission_id: int):
-    """Grade a submission against its rubric, or return it for revision."""
+    """Grade a submission against its rubric, or return it for revision with a comment.
+
+    "Add up" (``action=total``) shows the total without saving: the page's script does it as
+    the trainer types, this does it without JavaScript.
+    """
     sub = services.scoped_submission(current_user, submission_id)
     if sub is None:
         abort(404)
+    rubric = sub.assignment.rubric
     error = None
+    points = list(sub.scores or []) + [None] * (len(rubric) - len(sub.scores or []))
     if request.method == "POST":
+        action = request.form.get("action", "grade")
         try:
-            points = [int(request.form.get(f"points-{i}", "")) for i in range(len(sub.assignment.rubric))]
+            points = _points(request.form, len(rubric))
         except ValueError:
-            error = _("Give points for every criterion.")
+            error = _("Write the points as whole numbers.")
         else:
-            try:
-                services.grade(sub, current_user.id, points, request.form.get("feedback", ""),
-                               returned=request.form.get("action") == "return")
-            except ServiceError as exc:
-                error = str(exc.message)
-            else:
-                flash(_("Returned for revision.") if sub.status == "returned" else _("Grade saved."),
-                      "success")
-                return redirect(url_for("assignments.queue"))
+            if action != "total":
+                try:
+                    services.grade(sub, current_user.id, points, request.form.get("feedback", ""),
+                                   returned=action == "return")
+                except ServiceError as exc:
+                    error = str(exc.message)
+                else:
+                    flash(_("Returned for revision.") if sub.status == "returned"
+                          else _("Grade saved."), "success")
+                    return redirect(url_for("assignments.queue"))
     learner = db.session.get(User, sub.learner_id)
     history = [v for v in services.versions(sub.assignment_id, sub.learner_id) if v.id != sub.id]
+    pass_percent = completion.pass_percent_for_learner(sub.learner_id)
+    total = services.points_total(rubric, points)
     return render_template("assignments/grade.html", sub=sub, learner=learner, error=error,
-                           history=history, form_values=request.form)
+                           history=history, form_values=request.form, total=total,
+                           pass_percent=completion.percent_text(pass_percent),
+                           pass_points=math.ceil(total["max"] * pass_percent / 100),
+                           previewable=preview.can_preview(sub))
+
+
+@bp.route("/grading/<int:submission_id>/file")
+@roles(*STAFF)
+def preview_file(submission_id: int):
+    """The submission's Word or Excel file as a page, read without downloading it."""
+    sub = services.scoped_submission(current_user, submission_id)  # staff who may see it
+    if sub is None or not preview.can_preview(sub):
+        abort(404)
+    return render_template("assignments/preview.html", sub=sub, shown=preview.preview(sub),
+                           learner=db.session.get(User, sub.learner_id))
 
 
 @pages.home_panel({Role.TRAINER, Role.COORDINATOR}, order=15)

@@ -241,10 +241,14 @@ def learner_plan(user) -> dict | None:
 # ---- what staff see of a cohort ----
 
 def progress_grid(user, cohort: Cohort) -> dict:
-    """Learners × lessons of ``cohort`` in four queries, however big the grid.
+    """Learners × lessons of ``cohort`` in a constant number of queries, however big the grid.
 
-    Only learners ``user`` may see are included. Cells: ``done`` is a set of
-    (learner, lesson) pairs; ``best`` maps (learner, lesson) to the best self-check percent.
+    Only learners ``user`` may see are included. Cells: ``done`` is a set of (learner, lesson)
+    pairs; ``best`` maps (learner, lesson) to the best self-check percent; ``behind`` holds the
+    pairs due in a week of the learner's own plan that is over (``programs.plans``: someone who
+    joined late is behind only on their own dates) and not done. ``groups`` are the modules in
+    teaching order with their lessons; ``rows`` say, per learner, their own week, whether the
+    dates are their own (and from when), and how many lessons are done and behind.
     """
     members = (select(LearnerProfile.user_id)
                .where(LearnerProfile.cohort_id == cohort.id,
@@ -252,6 +256,8 @@ def progress_grid(user, cohort: Cohort) -> dict:
     learners = programs.learners_of(cohort)
     allowed = set(db.session.scalars(members))
     learners = [l for l in learners if l.id in allowed]
+    profiles = {p.user_id: p for p in db.session.scalars(
+        select(LearnerProfile).where(LearnerProfile.user_id.in_(members)))}
     done = {(lid, lesson_id) for lid, lesson_id in db.session.execute(
         select(LessonCompletion.learner_id, LessonCompletion.lesson_id)
         .where(LessonCompletion.learner_id.in_(members)))}
@@ -261,4 +267,27 @@ def progress_grid(user, cohort: Cohort) -> dict:
                        func.max(SelfCheckAttempt.score), func.max(SelfCheckAttempt.total))
                 .where(SelfCheckAttempt.learner_id.in_(members))
                 .group_by(SelfCheckAttempt.learner_id, SelfCheckAttempt.lesson_id))}
-    return {"learners": learners, "lessons": lessons(), "done": done, "best": best}
+    items = lessons()
+    due = due_weeks(schedule_of(cohort.id), items)
+    groups: list[dict] = []
+    for lesson in items:
+        if not groups or groups[-1]["module"].id != lesson.module_id:
+            groups.append({"module": lesson.module, "lessons": []})
+        groups[-1]["lessons"].append(lesson)
+    behind, rows = set(), {}
+    for learner in learners:
+        profile = profiles.get(learner.id)
+        if profile is None:
+            continue
+        week = plans.week(profile)
+        if week is None and today() > plans.plan_end(profile):
+            week = WEEKS + 1  # their plan is over: everything not done is behind
+        late = {(learner.id, l.id) for l in items
+                if week and due[l.id] < week and (learner.id, l.id) not in done}
+        behind |= late
+        rows[learner.id] = {
+            "week": week if week and week <= WEEKS else None,
+            "own_start": plans.plan_start(profile) if plans.is_personal(profile) else None,
+            "done": sum(1 for l in items if (learner.id, l.id) in done), "behind": len(late)}
+    return {"learners": learners, "lessons": items, "groups": groups, "done": done,
+            "best": best, "behind": behind, "rows": rows}

@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from dip.core import pages, scope
-from dip.core.access import ALL_ROLES, STAFF, Role, public, roles
+from dip.core.access import ALL_ROLES, MANAGERS, STAFF, Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.once import once
 from dip.extensions import db
@@ -23,7 +23,7 @@ from dip.modules.programs.models import Cohort
 
 bp = Blueprint("curriculum", __name__)
 
-pages.nav_link(_l("Lessons"), "curriculum.index", ALL_ROLES, order=20)
+pages.nav_link(_l("Lessons"), "curriculum.index", ALL_ROLES, order=20, more=MANAGERS)
 pages.cohort_link(_l("Lesson progress"), "curriculum.progress", STAFF, order=20)
 pages.cohort_link(_l("Module schedule"), "curriculum.schedule", STAFF, order=21)
 
@@ -224,6 +224,15 @@ def progress(cohort_id: int):
     """Learners × lessons: done marks and best self-check scores."""
     cohort = _cohort(cohort_id)
     return render_template("curriculum/progress.html", cohort=cohort,
+                           grid=services.progress_grid(current_user, cohort))
+
+
+@bp.route("/cohorts/<int:cohort_id>/progress/print")
+@roles(*STAFF)
+def progress_print(cohort_id: int):
+    """The progress grid for paper: a table per module, its lessons named beneath it."""
+    cohort = _cohort(cohort_id)
+    return render_template("curriculum/progress_print.html", cohort=cohort,
                            grid=services.progress_grid(current_user, cohort))
 
 

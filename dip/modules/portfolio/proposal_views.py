@@ -16,7 +16,7 @@ from dip.modules.portfolio.forms import CommentForm, JobForm, ProposalForm
 
 USERS = (Role.LEARNER, *STAFF)
 STAFF_PAGE = 100
-pages.nav_link(_l("Proposals"), "portfolio.proposals_index", USERS, order=46)
+pages.nav_link(_l("Proposals"), "portfolio.proposals_index", USERS, order=46, more=STAFF)
 
 
 def _proposal_or_404(proposal_id: int):

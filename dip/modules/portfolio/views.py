@@ -19,7 +19,7 @@ from dip.modules.programs.models import Cohort
 
 __all__ = ["bp"]
 USERS = (Role.LEARNER, *STAFF)
-pages.nav_link(_l("Portfolio"), "portfolio.index", USERS, order=45)
+pages.nav_link(_l("Portfolio"), "portfolio.index", USERS, order=45, more=STAFF)
 pages.cohort_link(_l("Freelance readiness"), "portfolio.cohort_readiness", STAFF, order=40)
 
 

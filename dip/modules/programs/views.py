@@ -16,7 +16,7 @@ from dip.modules.programs.models import Cohort, LearnerProfile, SiteGrant
 
 bp = Blueprint("programs", __name__)
 pages.nav_link(_l("Cohorts"), "programs.cohorts", STAFF, order=20)
-pages.nav_link(_l("Sites"), "programs.sites", MANAGERS, order=70)
+pages.nav_link(_l("Sites"), "programs.sites", MANAGERS, order=70, more=MANAGERS)
 from dip.modules.programs import plan_views  # noqa: E402,F401 - a learner's plan, on this bp
 
 
