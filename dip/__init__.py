@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from dip.core import web
 
     babel.init_app(app, locale_selector=web.select_locale)
+    app.url_map.converters["int"] = web.RowIdConverter  # before any route is added
     for name in FEATURES:
         app.register_blueprint(importlib.import_module(f"dip.modules.{name}.views").bp)
     web.init_app(app)

@@ -18,6 +18,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from dip.core import access, clock, locales, logs, pages, parked
 from dip.core.once import FIELD, new_token
@@ -32,6 +33,28 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 log = logging.getLogger("dip.web")
+#: The largest row id a table holds (PostgreSQL's ``integer``). A number past it in a URL or a
+#: form is nobody's row: 404 or "not found", never the database driver's overflow (a 500).
+MAX_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: only numbers a row id can be; anything larger is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def row_id(text: str) -> int:
+    """A row id sent in a form or query string (``request.form.get(name, type=row_id)``).
+
+    Raises ``ValueError`` (which ``get`` turns into its default) for anything but 1…MAX_ID.
+    """
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(text)
+    return value
 
 
 def select_locale() -> str:

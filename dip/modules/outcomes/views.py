@@ -12,6 +12,7 @@ from dip.core.access import Role, roles
 from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.once import once
+from dip.core.web import row_id
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.outcomes import definitions as defs, indicators as ind, published, services
@@ -141,7 +142,7 @@ def learners(key: str):
         .join(Cohort, Cohort.id == LearnerProfile.cohort_id)
         .where(User.id.in_(scope.learner_ids(current_user)), User.id.in_(ids))
         .order_by(Cohort.name, User.display_name)).all()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=row_id)
     shown = rows[(page - 1) * LIST_PAGE: page * LIST_PAGE]
     services.audit(current_user, "list", f"{key}: {choice.describe()}")
     return render_template("outcomes/learners.html", key=key, label=ind.LABELS[key], rows=shown,
@@ -212,7 +213,7 @@ def download(run_id: int, fmt: str):
 @roles(Role.ADMIN)
 def audit():
     """Who looked at or exported outcomes, newest first."""
-    page, names = services.audit_page(max(request.args.get("page", 1, type=int), 1))
+    page, names = services.audit_page(request.args.get("page", 1, type=row_id))
     return render_template("outcomes/audit.html", page=page, names=names)
 
 

@@ -8,6 +8,7 @@ from dip.core.access import STAFF, Role, roles
 from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.once import once
+from dip.core.web import row_id
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.portfolio import checks, proposals, services
@@ -151,7 +152,7 @@ def versions(proposal_id: int):
     found = _proposal_or_404(proposal_id)
     rows = proposals.versions(found)
     numbers = {v.number: v for v in rows}
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = request.args.get("a", type=row_id), request.args.get("b", type=row_id)
     comparison = None
     if a is not None and b is not None:
         if a not in numbers or b not in numbers:
@@ -186,7 +187,7 @@ def restore(proposal_id: int, number: int):
 @once
 def restore_chosen(proposal_id: int):
     """Restore the version chosen in the versions page's form."""
-    return _restore(_own_or_404(proposal_id), request.form.get("number", type=int) or 0)
+    return _restore(_own_or_404(proposal_id), request.form.get("number", type=row_id) or 0)
 
 
 @bp.route("/proposals/<int:proposal_id>/status", methods=["POST"])

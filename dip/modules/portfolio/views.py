@@ -7,6 +7,7 @@ from dip.core import pages, scope, uploads
 from dip.core.access import STAFF, Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.once import once
+from dip.core.web import row_id
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.portfolio import proposal_views  # noqa: F401 - registers the proposal pages on bp
@@ -144,7 +145,7 @@ def from_assignments():
     if request.method == "POST":
         try:
             made = services.item_from_submission(
-                current_user.id, request.form.get("submission_id", type=int) or 0)
+                current_user.id, request.form.get("submission_id", type=row_id) or 0)
         except ServiceError as error:
             flash(str(error.message), "error")
             return redirect(url_for("portfolio.from_assignments"))
