@@ -65,7 +65,9 @@ def merge(lang, src):
         m.flags.discard("fuzzy")
         done += 1
     with open(_path(lang), "wb") as f:
-        write_po(f, catalog, width=100, omit_header=False, sort_output=True)
+        # width 76: what `pybabel update` (scripts/i18n) writes, so an import changes only
+        # the lines it fills, not the wrapping of the whole file.
+        write_po(f, catalog, width=76, omit_header=False, sort_output=True)
     print(f"{done} translations merged into {lang}")
 
 
