@@ -1,0 +1,57 @@
+"""The server shape: gunicorn's processes × threads for each set-up, in one place.
+
+``scripts/serve``, deploy/dip-web.service and bench/load.py all start gunicorn with
+``-c python:dip.serving``, so they cannot disagree. The set-up is read from DATABASE_URL:
+
+- **Embedded centre (SQLite)**: 2 processes × 4 threads. One process per core; SQLite lets
+  one writer in at a time, so more threads only queue more requests behind the write lock and
+  behind the GIL (a page costs milliseconds of CPU and waits on nothing else). Measured with
+  bench/load.py (BENCHMARKS.md, "Load").
+- **Production (PostgreSQL + Redis)**: 2 processes × 4 threads per two cores. Same reason:
+  the work is CPU in Python, so a process per core; threads cover the short waits on
+  PostgreSQL and Redis. Grow with cores (``WEB_CONCURRENCY``), not threads.
+
+``WEB_CONCURRENCY`` and ``WEB_THREADS`` override either number (for a bigger machine).
+Connections are kept alive 75 s, longer than a learner's pause between clicks and as long as
+the documented nginx keeps them (so neither side closes one the other is about to reuse).
+"""
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shape:
+    """gunicorn's worker processes and threads per process."""
+
+    workers: int
+    threads: int
+
+
+SHAPES = {"sqlite": Shape(2, 4), "postgresql": Shape(2, 4)}
+KEEP_ALIVE = 75
+
+
+def setup(database_url: str | None = None) -> str:
+    """``sqlite`` (the embedded default) or ``postgresql``."""
+    url = database_url if database_url is not None else os.environ.get("DATABASE_URL", "")
+    return "postgresql" if url.startswith(("postgres://", "postgresql")) else "sqlite"
+
+
+def shape(name: str | None = None) -> Shape:
+    """The shape for set-up ``name`` (default: the one DATABASE_URL names), with overrides."""
+    chosen = SHAPES[name or setup()]
+    return Shape(int(os.environ.get("WEB_CONCURRENCY") or chosen.workers),
+                 int(os.environ.get("WEB_THREADS") or chosen.threads))
+
+
+def gunicorn_args(chosen: Shape) -> list[str]:
+    """Command-line arguments for ``chosen`` (what this module sets as a config file)."""
+    return ["--workers", str(chosen.workers), "--threads", str(chosen.threads),
+            "--keep-alive", str(KEEP_ALIVE)]
+
+
+# gunicorn reads these names when started with ``-c python:dip.serving``.
+_chosen = shape()
+workers = _chosen.workers
+threads = _chosen.threads
+keepalive = KEEP_ALIVE
