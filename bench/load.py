@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py                      # both set-ups; about 8 minutes
     LOAD_SETUPS=sqlite .venv/bin/python bench/load.py   # only the embedded one
+    LOAD_SHAPES=2x4,2x16,4x2 .venv/bin/python bench/load.py   # other shapes too, to compare
 
 The crowd is bench/crowd.py (threads and http.client: nothing to install): 200 learners
 arrive evenly over 40 s (5 a second), sign in through the real form, browse for 60 s with 3 s
@@ -152,6 +153,15 @@ def session(label, env, servers, users_file) -> list[str]:
             ] + crowd.table(figures)
 
 
+def others(chosen) -> list:
+    """The shapes LOAD_SHAPES names (e.g. ``2x4,2x16,4x2``) other than ``chosen``."""
+    from dip import serving
+
+    named = [serving.Shape(*map(int, part.split("x")))
+             for part in os.environ.get("LOAD_SHAPES", "").split(",") if part]
+    return [shape for shape in named if shape != chosen]
+
+
 def main():
     from dip import serving
 
@@ -177,6 +187,10 @@ def main():
         lines += [f"Embedded centre: SQLite file, no Redis (jobs in-process), gunicorn "
                   f"{shape.workers} processes × {shape.threads} threads as `scripts/serve` runs "
                   "it; 2,000 learners with 24 months of earnings.", ""]
+        for other in others(shape):
+            session(f"SQLite, {other.workers} × {other.threads}", env, {
+                "gunicorn": [gunicorn, *serving.gunicorn_args(other), "-b", f"127.0.0.1:{PORT}",
+                             "wsgi:app"]}, users)
         lines += session("Embedded centre (SQLite)", env, {
             "gunicorn": [gunicorn, *serving.gunicorn_args(shape), "-b", f"127.0.0.1:{PORT}",
                          "wsgi:app"]}, users)
@@ -194,13 +208,26 @@ def main():
         lines += [f"Production: PostgreSQL, Redis and one RQ worker, gunicorn {shape.workers} "
                   f"processes × {shape.threads} threads as deploy/dip-web.service runs it; "
                   "10,000 learners with 24 months of earnings.", ""]
+        for other in others(shape):
+            session(f"PostgreSQL, {other.workers} × {other.threads}", env, {
+                "gunicorn": [gunicorn, *serving.gunicorn_args(other), "-b", f"127.0.0.1:{PORT}",
+                             "wsgi:app"],
+                "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"]}, users)
         lines += session("Production (PostgreSQL + Redis)", env, {
             "gunicorn": [gunicorn, *serving.gunicorn_args(shape), "-b", f"127.0.0.1:{PORT}",
                          "wsgi:app"],
             "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"]}, users)
     out = Path(os.environ.get("LOAD_OUT") or ROOT / "bench" / "results" / "load.md")
+    compared = {k: v for k, v in HEADLINES.items() if " × " in k}
+    if compared:  # LOAD_SHAPES: the other shapes tried, beside the chosen ones
+        lines += ["### Server shape: the same crowd on other shapes (`LOAD_SHAPES`)", "",
+                  "| set-up, processes × threads | p50 ms | p95 ms | errors | requests | "
+                  "load average before |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {k} | {v['p50']:.0f} | {v['p95']:.0f} | {v['errors']} | {v['requests']:,} | "
+                  f"{v['load_average']:.1f} |" for k, v in compared.items()] + [""]
     out.write_text("\n".join(lines) + "\n")
-    (out.parent / "load.json").write_text(json.dumps(HEADLINES))
+    (out.parent / "load.json").write_text(json.dumps(
+        {k: v for k, v in HEADLINES.items() if " × " not in k}))
     print(out.read_text())
 
 

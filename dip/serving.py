@@ -3,13 +3,14 @@
 ``scripts/serve``, deploy/dip-web.service and bench/load.py all start gunicorn with
 ``-c python:dip.serving``, so they cannot disagree. The set-up is read from DATABASE_URL:
 
-- **Embedded centre (SQLite)**: 2 processes × 4 threads. One process per core; SQLite lets
-  one writer in at a time, so more threads only queue more requests behind the write lock and
-  behind the GIL (a page costs milliseconds of CPU and waits on nothing else). Measured with
-  bench/load.py (BENCHMARKS.md, "Load").
-- **Production (PostgreSQL + Redis)**: 2 processes × 4 threads per two cores. Same reason:
-  the work is CPU in Python, so a process per core; threads cover the short waits on
-  PostgreSQL and Redis. Grow with cores (``WEB_CONCURRENCY``), not threads.
+- **Embedded centre (SQLite)**: 2 processes × 8 threads. One process per core does the
+  CPU work; the threads are there for the waits that are not CPU: a sign-in waiting for one
+  of its process's two password-hash slots, and a writer waiting its turn for SQLite's single
+  write lock (SQLite's busy handler sleeps between tries). With 4 threads those waits held
+  every thread and pages queued behind them (p95 3.5 s against 0.3–1.6 s with 8, under the
+  same crowd); 16 threads did no better than 8, 1 × 8 and 4 × 2 did worse (BENCHMARKS.md,
+  "Server shape").
+- **Production (PostgreSQL + Redis)**: SHAPE_PG_DOC
 
 ``WEB_CONCURRENCY`` and ``WEB_THREADS`` override either number (for a bigger machine).
 Connections are kept alive 75 s, longer than a learner's pause between clicks and as long as
@@ -27,7 +28,7 @@ class Shape:
     threads: int
 
 
-SHAPES = {"sqlite": Shape(2, 4), "postgresql": Shape(2, 4)}
+SHAPES = {"sqlite": Shape(2, 8), "postgresql": Shape(2, 8)}
 KEEP_ALIVE = 75
 
 
