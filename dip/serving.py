@@ -10,7 +10,10 @@
   every thread and pages queued behind them (p95 3.5 s against 0.3–1.6 s with 8, under the
   same crowd); 16 threads did no better than 8, 1 × 8 and 4 × 2 did worse (BENCHMARKS.md,
   "Server shape").
-- **Production (PostgreSQL + Redis)**: SHAPE_PG_DOC
+- **Production (PostgreSQL + Redis)**: 2 processes × 8 threads on two cores, for the same
+  reasons: the work is Python CPU (a process per core), the threads cover the waits on
+  PostgreSQL, Redis and the hash slots. 4 × 4 and 2 × 4 did worse under the same crowd. On more
+  cores, raise the processes with them (``WEB_CONCURRENCY``), not the threads.
 
 ``WEB_CONCURRENCY`` and ``WEB_THREADS`` override either number (for a bigger machine).
 Connections are kept alive 75 s, longer than a learner's pause between clicks and as long as
