@@ -203,3 +203,21 @@ def test_a_mapping_someone_else_confirmed_is_never_applied_silently(client, auth
     other = _upload(client, statement, "again.csv", learner=people["learner2"].id)
     assert "/mapping" in other.location
     assert 'selected>Paid</option>' in client.get(other.location).get_data(as_text=True)
+
+
+def test_a_known_layout_whose_dates_read_two_ways_asks_once(client, auth, world):
+    lines = ["date,amount,currency,platform,client,kind,description",
+             "03/04/2026,30.00,USD,local,Shop,design,Poster",
+             "05/06/2026,20.00,USD,local,Shop,design,Flyer"]
+    auth.login(world["learner"].username)
+    response = _upload(client, ("\n".join(lines) + "\n").encode(), "template.csv")
+    assert "/mapping" in response.location and last_batch().status == "mapping"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "How are the dates written?" in page and "Apr 3, 2026" in page
+    assert 'name="amount"' not in page  # a known layout: only the question it cannot answer
+    refused = client.post(response.location, data=form(action="import"))
+    assert refused.status_code == 422 and last_batch().status == "mapping"
+    done = client.post(response.location, data=form(date_order="dmy", action="import"))
+    assert done.status_code == 302 and last_batch().status == "done"
+    assert month_totals(world["learner"].id) == {"2026-04 USD": Decimal("30.00"),
+                                                 "2026-06 USD": Decimal("20.00")}
