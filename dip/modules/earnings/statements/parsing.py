@@ -164,7 +164,7 @@ def _total_row(cells, c_date, c_amount, records, position: int, result: Parsed,
     is the sum of the rows above), else None."""
     first = next((value for value in cells if value), "")
     if len(first) <= 20 and not first[:1].isdigit() and \
-            norm(first).rstrip(":").strip() in TOTAL_WORDS:
+            " ".join(first.casefold().split()).rstrip(":").strip() in TOTAL_WORDS:
         return first
     raw = cell(cells, c_amount)
     if cell(cells, c_date) or not raw or not position:
