@@ -92,6 +92,7 @@ def test_unknown_format_goes_through_mapping_remembered_by_header(client, auth, 
     mapping["date_order"] = "dmy"
     preview = client.post(response.location, data=form(mapping, action="preview"))
     html = preview.get_data(as_text=True)
+    assert 'name="date_order" value="dmy" checked' in html  # the answer stays on the page
     assert "KES\u00a01,234.56" in html and "Mama" in html
     assert _entries(world["learner"].id) == 0  # a preview stores nothing
     done = client.post(response.location, data=form(mapping, action="import"))

@@ -122,7 +122,9 @@ def value_choices(header, records, mapping: dict) -> dict[str, list[tuple[str, s
 def date_examples(header, records, mapping: dict | None) -> list[dict]:
     """Two dates of the file, each read day-first and month-first, when the person must say."""
     out = []
-    for text in statements.date_question(header, records, mapping):
+    # Asked whatever was answered before, so the answer stays on the page until it is sent.
+    unanswered = dict(mapping, date_order=None) if mapping else None
+    for text in statements.date_question(header, records, unanswered):
         try:
             out.append({"text": text, "dmy": statements.parse_date(text, "dmy"),
                         "mdy": statements.parse_date(text, "mdy")})
