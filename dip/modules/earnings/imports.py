@@ -48,8 +48,10 @@ def _kind_of(data: bytes, filename: str) -> str:
 
 def start(user, learner_id: int, data: bytes, filename: str,
           default_currency: str | None = None) -> ImportBatch:
-    """Check and store an uploaded statement; return its batch (``queued``, or ``mapping`` when
-    the format is unknown and no mapping is remembered for its header)."""
+    """Check and store an uploaded statement; return its batch: ``queued``, or ``mapping`` when
+    a person must say something first (the columns of an unknown layout, unless this person
+    confirmed a mapping for its header that covers every type and status in it; or the
+    day/month order when the file's dates read two ways)."""
     if not may_log_for(user, learner_id):
         raise ServiceError(_l("You cannot import earnings for this learner."), "learner")
     if not data:

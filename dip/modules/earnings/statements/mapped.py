@@ -89,8 +89,11 @@ def unchosen(mapping: dict, records) -> list[str]:
     missing = []
     for field, choices in (("type", "types"), ("status", "statuses")):
         chosen = mapping.get(choices) or {}
-        missing += [v for v in seen_values(records, mapping.get(field))
-                    if value_key(v) not in chosen]
+        try:
+            seen = seen_values(records, mapping.get(field))
+        except StatementError:
+            return [field]  # no longer a type column: the mapping step says so
+        missing += [v for v in seen if value_key(v) not in chosen]
     return missing
 
 
