@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dip.core import scope
+from dip.core.memo import per_session
 from dip.core.access import Role
 from dip.core.clock import today
 from dip.core.errors import ServiceError
@@ -171,8 +172,9 @@ def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
     return list(db.session.scalars(query))
 
 
+@per_session(key=lambda user: user.id)
 def profile_of(user: User) -> LearnerProfile | None:
-    """The learner profile of ``user``, if they are a learner."""
+    """The learner profile of ``user``, if they are a learner (read once per request)."""
     return db.session.get(LearnerProfile, user.id)
 
 
