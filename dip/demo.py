@@ -246,12 +246,12 @@ def _work(cohort, learners, trainer) -> None:
 def _earnings(cohort, learners, coordinator) -> None:
     """The kwacha's rate for every month from the cohort's start to this one (no month left
     waiting), then the first freelance earnings of seven learners, once."""
-    from dip.modules.earnings import services as earnings
+    from dip.modules.earnings import rates, services as earnings
     from dip.modules.earnings.models import EarningEntry
 
     month = cohort.start_date.replace(day=1)
-    while month <= today():
-        earnings.set_rate(coordinator, "MWK", month, KWACHA_PER_USD)  # "same" when it is there
+    while month <= today():  # Dzaleka's own rate, set by its coordinator; "same" when it is there
+        rates.set_rate(coordinator, "MWK", month, KWACHA_PER_USD, cohort.site_id)
         month = (month + timedelta(days=32)).replace(day=1)
     ids = [u.id for u in learners]
     if db.session.scalar(select(func.count()).select_from(EarningEntry)

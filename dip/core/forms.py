@@ -1,4 +1,9 @@
 """Small form helpers shared by every feature."""
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from flask_babel import get_locale, gettext
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 
 
@@ -8,3 +13,55 @@ def choices(pairs) -> list[SelectChoice]:
     Each option takes the direction of its own text: a cohort typed in English reads right in
     the Arabic interface (an option cannot hold a ``<bdi>``)."""
     return [SelectChoice(value, label, render_kw={"dir": "auto"}) for value, label in pairs]
+
+
+# Arabic-Indic and Persian digits, and the Arabic decimal and group marks, as a keyboard types them.
+_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
+           0x066B: ".", 0x066C: ","}
+
+
+def parse_number(text: str, locale) -> Decimal:
+    """A number typed the way ``locale`` writes numbers ("25,50" or "1 250,50" in French,
+    "1,250.50" in English), read with Babel's ``parse_decimal``; ValueError if it is none.
+
+    Strict: "25,50" in English is refused, never read as 2550. Spaces of any kind go first,
+    since people and Babel write French thousands with different ones.
+    """
+    text = "".join((text or "").split()).translate(_DIGITS)
+    if not text:
+        raise ValueError(text)
+    try:
+        return parse_decimal(text, locale=locale, strict=True)
+    except NumberFormatError:
+        raise ValueError(text) from None
+
+
+class NumberField(StringField):
+    """A number in the reader's language: ``data`` is a Decimal (None when left empty), the
+    text box keeps what was typed, and a stored value is shown with the locale's decimal sign."""
+
+    def __init__(self, label=None, validators=None, places: str = "0.00", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+
+    def process_formdata(self, valuelist):
+        """Read the typed text by the reader's locale; a wrong number is this field's error."""
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        try:
+            if len(valuelist[0]) > 40:
+                raise ValueError(valuelist[0])
+            self.data = parse_number(valuelist[0], get_locale())
+        except ValueError:
+            self.data = None
+            raise ValueError(gettext("Write it as a number, such as %(example)s.",
+                                     example=format_decimal(Decimal("25.50"), self.places,
+                                                            locale=get_locale()))) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Decimal):
+            return format_decimal(self.data, self.places, locale=get_locale())
+        return self.data or ""

@@ -14,10 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from dip.core.clock import today, utcnow
 from dip.extensions import db
-from dip.modules.earnings.models import EarningEntry, ExchangeRate, IncomeDue, MonthlyIncome
-from dip.modules.earnings.services import (
-    CENT, _as_date, _entry_month, _next_month, missing_rates_of,
-)
+from dip.modules.earnings.models import EarningEntry, IncomeDue, MonthlyIncome
+from dip.modules.earnings.rates import learner_sites, missing, missing_rates_of, rate_table
+from dip.modules.earnings.services import CENT, _as_date, _entry_month, _next_month
 from dip.modules.programs.models import Cohort, LearnerProfile
 
 
@@ -47,20 +46,20 @@ CHUNK = 500
 FOLLOW_UP_DAYS = 60
 
 
-def _rates() -> dict[tuple[str, date], Decimal]:
-    """Every rate, by (currency, month); the table is small (currencies × months)."""
-    return {(c, _as_date(m)): Decimal(r) for c, m, r in db.session.execute(
-        select(ExchangeRate.currency, ExchangeRate.month, ExchangeRate.rate_to_usd))}
-
-
 def _compute(*where) -> dict[tuple[int, date], tuple[Decimal, int]]:
-    """(learner, month) -> (total in USD, entries counted) for live entries matching ``where``."""
+    """(learner, month) -> (total in USD, entries counted) for live entries matching ``where``.
+
+    An entry uses its learner's site's rate for its currency and month, else the all-site
+    rate (``rates.with_rate`` says the same in SQL for the pages).
+    """
     month = _entry_month()
     query = (select(EarningEntry.learner_id, month, EarningEntry.currency,
                     func.sum(EarningEntry.amount), func.count())
              .where(EarningEntry.deleted_at.is_(None), *where)
              .group_by(EarningEntry.learner_id, month, EarningEntry.currency))
-    rates = _rates()
+    rates = rate_table()
+    # Sites matter only once a site has rates of its own; until then, skip the lookup.
+    sites = learner_sites() if any(site is not None for site, _c, _m in rates) else {}
     totals: dict[tuple[int, date], list] = {}
     months: dict = {}  # a few dozen distinct months among hundreds of thousands of rows
     # Through the connection (Core): the ORM's row machinery costs seconds on a full recompute.
@@ -69,7 +68,12 @@ def _compute(*where) -> dict[tuple[int, date], tuple[Decimal, int]]:
         if month is None:
             month = months[raw_month] = _as_date(raw_month)
         key = (learner_id, month)
-        rate = Decimal(1) if currency == "USD" else rates.get((currency, key[1]))
+        if currency == "USD":
+            rate = Decimal(1)
+        else:
+            rate = rates.get((sites.get(learner_id), currency, month)) if sites else None
+            if rate is None:
+                rate = rates.get((None, currency, month))
         if rate is None:
             continue  # waiting for a rate
         # Sums of cents come back exact from PostgreSQL; SQLite adds floats, so round to cents.
@@ -221,12 +225,19 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
         MonthlyIncome.learner_id == learner_id))
     profile = db.session.get(LearnerProfile, learner_id)
     series = [(m, found.get(m, Decimal("0.00"))) for m in months]
+    waiting = missing_rates_of(learner_id)
+    pending: dict[str, Decimal] = defaultdict(Decimal)
+    for currency, _month, _n, amount in waiting:
+        pending[currency] += amount
     return {
         "baseline": Decimal(profile.baseline_income_usd if profile else 0).quantize(CENT),
         "this_month": found.get(this_month, Decimal("0.00")),
         "series": series,
         "total": Decimal(total or 0).quantize(CENT),
-        "waiting": missing_rates_of(learner_id),
+        "waiting": waiting,
+        # Money in its own currency that is not in the USD figures yet: shown beside them.
+        "pending": sorted(pending.items()),
+        "pending_this_month": [(c, t) for c, m, _n, t in waiting if m == this_month],
         "chart": bar_chart(series),
     }
 
@@ -292,16 +303,10 @@ def income_facts(learner_ids, months: list[date]) -> dict[int, IncomeFacts]:
 def waiting_for_rates(learner_ids, first: date, last: date) -> tuple[int, list[date]]:
     """(entries, months) of live entries of ``learner_ids`` in months ``first``..``last`` that
     wait for an exchange rate, so a figure can say what it leaves out."""
-    month = _entry_month()
-    query = (select(month, func.count())
-             .outerjoin(ExchangeRate, and_(ExchangeRate.currency == EarningEntry.currency,
-                                           ExchangeRate.month == month))
-             .where(ExchangeRate.id.is_(None), EarningEntry.currency != "USD",
-                    EarningEntry.deleted_at.is_(None), EarningEntry.learner_id.in_(learner_ids),
-                    EarningEntry.earned_on >= first, EarningEntry.earned_on < _next_month(last))
-             .group_by(month))
-    found = sorted((_as_date(m), n) for m, n in db.session.execute(query))
-    return sum(n for _m, n in found), [m for m, _n in found]
+    waiting = missing(and_(EarningEntry.learner_id.in_(learner_ids),
+                           EarningEntry.earned_on >= first,
+                           EarningEntry.earned_on < _next_month(last)))
+    return sum(n for _c, _m, n, _t in waiting), sorted({m for _c, m, _n, _t in waiting})
 
 
 def cohort_income(cohort, on: date | None = None) -> dict:
