@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dip.core.clock import today, utcnow
 from dip.extensions import db
+from dip.modules.earnings.chart import bar_chart
 from dip.modules.earnings.models import EarningEntry, IncomeDue, MonthlyIncome
 from dip.modules.earnings.rates import learner_sites, missing, missing_rates_of, rate_table
 from dip.modules.earnings.services import CENT, _as_date, _entry_month, _next_month
@@ -214,7 +215,8 @@ def add_months(month: date, n: int) -> date:
 
 
 def learner_summary(learner_id: int, on: date | None = None) -> dict:
-    """Baseline, this month, the last 12 months (oldest first), total earned and what waits for a rate."""
+    """Baseline, this month, the months since the cohort's start (at most 12, oldest first),
+    total earned, and what waits for a rate (in its own currency)."""
     on = on or today()
     this_month = on.replace(day=1)
     months = [add_months(this_month, -i) for i in range(11, -1, -1)]
@@ -224,7 +226,13 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
     total = db.session.scalar(select(func.sum(MonthlyIncome.total_usd)).where(
         MonthlyIncome.learner_id == learner_id))
     profile = db.session.get(LearnerProfile, learner_id)
-    series = [(m, found.get(m, Decimal("0.00"))) for m in months]
+    # From the cohort's start (or an earlier month with income), at most twelve months back.
+    first = min([this_month, *(m for m, t in found.items() if t)])
+    if profile is not None and profile.cohort is not None:
+        first = min(first, max(profile.cohort.start_date.replace(day=1), months[0]))
+    else:
+        first = months[0]
+    series = [(m, found.get(m, Decimal("0.00"))) for m in months if m >= first]
     waiting = missing_rates_of(learner_id)
     pending: dict[str, Decimal] = defaultdict(Decimal)
     for currency, _month, _n, amount in waiting:
@@ -240,28 +248,6 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
         "pending_this_month": [(c, t) for c, m, _n, t in waiting if m == this_month],
         "chart": bar_chart(series),
     }
-
-
-def bar_chart(series, width: int = 600, height: int = 160) -> dict | None:
-    """Bars for (month, USD) pairs, drawn as SVG presentation data; None if nothing was earned."""
-    top = max((v for _m, v in series), default=Decimal(0))
-    low = min((v for _m, v in series), default=Decimal(0))
-    if top <= 0 and low >= 0:
-        return None
-    pad_x, pad_top, pad_bottom = 44, 10, 22
-    plot_h = height - pad_top - pad_bottom
-    span = (top if top > 0 else Decimal(0)) - (low if low < 0 else Decimal(0))
-    zero_y = pad_top + (float(top / span) * plot_h if top > 0 else 0)
-    slot = (width - pad_x - 4) / len(series)
-    bars = []
-    for i, (month, value) in enumerate(series):
-        h = float(abs(value) / span) * plot_h if span else 0
-        y = zero_y - h if value >= 0 else zero_y
-        bars.append({"x": round(pad_x + i * slot + slot * 0.15), "y": round(y), "w": round(slot * 0.7),
-                     "h": max(round(h), 1 if value else 0), "label": month.strftime("%m"),
-                     "cx": round(pad_x + i * slot + slot / 2), "negative": value < 0})
-    return {"width": width, "height": height, "bars": bars, "zero_y": round(zero_y),
-            "top": f"{top:.0f}", "label_y": height - 6}
 
 
 @dataclass(frozen=True)
