@@ -51,7 +51,7 @@ class EntryForm(OnceForm):
 class RateForm(OnceForm):
     """A monthly exchange rate, typed the way it is usually quoted, for a site or all sites."""
 
-    site = SelectField(_l("For"), validate_choice=True)
+    site = SelectField(_l("Site"), validate_choice=True)
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(max=3)])
     month = StringField(_l("Month"), validators=[DataRequired(), Length(max=10)],
                         description=_l("YYYY-MM"), render_kw={"placeholder": "2026-11"})
@@ -70,7 +70,7 @@ class RateForm(OnceForm):
 class RateImportForm(OnceForm):
     """A CSV of rates: currency, month, rate_to_usd or units_per_usd; for a site or all sites."""
 
-    import_site = SelectField(_l("For"), validate_choice=True)  # beside RateForm's ``site``
+    import_site = SelectField(_l("Site"), validate_choice=True)  # beside RateForm's ``site``
 
     file = FileField(_l("CSV file of rates"),
                      description=_l("Columns: currency, month (YYYY-MM), and units_per_usd or "
