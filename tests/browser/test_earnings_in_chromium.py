@@ -109,3 +109,33 @@ def test_the_earnings_pages_on_a_phone_and_a_desktop(chromium, server, earner, l
     if js:
         _axe(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("lang,width", [("ar", 320), ("en", 1280)])
+def test_a_coordinator_sets_a_rate_for_their_site_in_chromium(chromium, server, world, earner,
+                                                              lang, width):
+    from tests.conftest import PASSWORD
+
+    context = chromium.new_context(java_script_enabled=True, bypass_csp=True,
+                                   viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}/login?lang={lang}")
+    page.fill("#username", world["coordinator"].username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{server}/rates/")
+    page.screenshot(path=f"/tmp/dip-earnings-rates-{lang}-{width}.png", full_page=True)
+    _fits(page, width)
+    _axe(page)
+    assert page.locator("#site option").all_inner_texts() == ["Dzaleka"]  # their site only
+    page.fill("#currency", "MWK")
+    page.fill("#month", date.today().strftime("%Y-%m"))
+    page.fill("#rate", "1733" if lang == "en" else "١٧٣٣")  # an Arabic keyboard's digits too
+    page.locator("main form button[type=submit]").first.click()
+    assert "17,350.00" not in page.locator(".flash.info").all_inner_texts()
+    page.goto(f"{server}/earnings/learners/{earner.id}")
+    page.screenshot(path=f"/tmp/dip-earnings-staff-{lang}-{width}.png", full_page=True)
+    _fits(page, width)
+    _axe(page)
+    assert "$10.01" in page.locator("main").inner_text()  # 17,350 MWK at 1,733 a dollar
+    context.close()
