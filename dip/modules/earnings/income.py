@@ -59,12 +59,16 @@ def _compute(*where) -> dict[tuple[int, date], tuple[Decimal, int]]:
              .where(EarningEntry.deleted_at.is_(None), *where)
              .group_by(EarningEntry.learner_id, month, EarningEntry.currency))
     rates = rate_table()
+    # Through the connection (Core): the ORM's row machinery costs seconds on a full recompute.
+    rows = db.session.connection().execute(query).all()
     # Sites matter only once a site has rates of its own; until then, skip the lookup.
-    sites = learner_sites() if any(site is not None for site, _c, _m in rates) else {}
+    sites = {}
+    if any(site is not None for site, _c, _m in rates):
+        ids = {row[0] for row in rows}
+        sites = learner_sites(ids if len(ids) <= 1000 else None)
     totals: dict[tuple[int, date], list] = {}
     months: dict = {}  # a few dozen distinct months among hundreds of thousands of rows
-    # Through the connection (Core): the ORM's row machinery costs seconds on a full recompute.
-    for learner_id, raw_month, currency, amount, count in db.session.connection().execute(query):
+    for learner_id, raw_month, currency, amount, count in rows:
         month = months.get(raw_month)
         if month is None:
             month = months[raw_month] = _as_date(raw_month)

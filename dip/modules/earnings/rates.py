@@ -54,10 +54,13 @@ def rate_table() -> dict[tuple[int | None, str, date], Decimal]:
                ExchangeRate.rate_to_usd))}
 
 
-def learner_sites() -> dict[int, int]:
-    """Each learner's site, for looking up site rates."""
-    return dict(db.session.execute(select(LearnerProfile.user_id, Cohort.site_id)
-                                   .join(Cohort, Cohort.id == LearnerProfile.cohort_id)).all())
+def learner_sites(learner_ids=None) -> dict[int, int]:
+    """The site of each of ``learner_ids`` (every learner when None), for looking up site rates."""
+    query = select(LearnerProfile.user_id, Cohort.site_id).join(
+        Cohort, Cohort.id == LearnerProfile.cohort_id)
+    if learner_ids is not None:
+        query = query.where(LearnerProfile.user_id.in_(learner_ids))
+    return dict(db.session.execute(query).all())
 
 
 def missing(where) -> list[tuple[str, date, int, Decimal]]:
