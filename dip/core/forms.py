@@ -1,10 +1,12 @@
 """Small form helpers shared by every feature."""
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
+
+from dip.core.money import AmountError, parse_number
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -13,27 +15,6 @@ def choices(pairs) -> list[SelectChoice]:
     Each option takes the direction of its own text: a cohort typed in English reads right in
     the Arabic interface (an option cannot hold a ``<bdi>``)."""
     return [SelectChoice(value, label, render_kw={"dir": "auto"}) for value, label in pairs]
-
-
-# Arabic-Indic and Persian digits, and the Arabic decimal and group marks, as a keyboard types them.
-_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
-           0x066B: ".", 0x066C: ","}
-
-
-def parse_number(text: str, locale) -> Decimal:
-    """A number typed the way ``locale`` writes numbers ("25,50" or "1 250,50" in French,
-    "1,250.50" in English), read with Babel's ``parse_decimal``; ValueError if it is none.
-
-    Strict: "25,50" in English is refused, never read as 2550. Spaces of any kind go first,
-    since people and Babel write French thousands with different ones.
-    """
-    text = "".join((text or "").split()).translate(_DIGITS)
-    if not text:
-        raise ValueError(text)
-    try:
-        return parse_decimal(text, locale=locale, strict=True)
-    except NumberFormatError:
-        raise ValueError(text) from None
 
 
 class NumberField(StringField):
@@ -51,9 +32,9 @@ class NumberField(StringField):
             return
         try:
             if len(valuelist[0]) > 40:
-                raise ValueError(valuelist[0])
+                raise AmountError("number")
             self.data = parse_number(valuelist[0], get_locale())
-        except ValueError:
+        except AmountError:
             self.data = None
             raise ValueError(gettext("Write it as a number, such as %(example)s.",
                                      example=format_decimal(Decimal("25.50"), self.places,

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from dip.core import access, clock, locales, logs, pages, parked
+from dip.core import access, clock, locales, logs, memo, money, pages, parked
 from dip.core.once import FIELD, new_token
 
 #: Each interface language in its own name (the order of the language links and choices).
@@ -111,6 +111,8 @@ def init_app(app: Flask) -> None:
         # Under an app context that outlives requests (tests, scripts), forget the last
         # request's user so every request is authenticated from its own cookie.
         g.pop("_login_user", None)
+        g.pop("_template_globals", None)
+        memo.forget()
         refresh()  # the same for Flask-Babel's cached locale
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
         if current_user.is_authenticated:
@@ -143,19 +145,26 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def template_globals():
+        # Every render_template asks (a home page renders one template per panel): the
+        # navigation is worked out once per request and language.
         locale = str(get_locale())
-        return {
+        kept = g.get("_template_globals")
+        if kept and kept["locale"] == locale:
+            return kept
+        g._template_globals = {
             "locale": locale,
             "text_dir": "rtl" if locale in RTL else "ltr",
             "languages": LANGUAGE_NAMES,
             "nav": pages.nav_bar(current_user),
             "static_v": version,
         }
+        return g._template_globals
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         date=lambda d, fmt="medium": format_date(d, locales.date_pattern(fmt)),
         number=format_decimal,
+        money=money.format_money,
         percent=lambda v, digits=0: format_percent(v, f"#,##0{'.' + '0' * digits if digits else ''}%"),
         datetime=lambda d, fmt="medium": format_datetime(d, locales.datetime_pattern(fmt)),
         # Names keep their own direction inside Arabic sentences (and vice versa).

@@ -86,7 +86,7 @@ def test_unknown_format_goes_through_mapping_remembered_by_header(client, auth, 
     mapping = {"date": "0", "amount": "1", "currency": "2", "description": "3", "client": "4"}
     preview = client.post(response.location, data=form(mapping, action="preview"))
     html = preview.get_data(as_text=True)
-    assert "1,234.56 KES" in html and "Mama" in html
+    assert "KES\u00a01,234.56" in html and "Mama" in html
     assert _entries(world["learner"].id) == 0  # a preview stores nothing
     done = client.post(response.location, data=form(mapping, action="import"))
     assert done.status_code == 302

@@ -4,7 +4,6 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dip.core.access import Role
 from dip.extensions import db
 from dip.modules.earnings import rates
 from dip.modules.earnings.income import add_months

@@ -7,8 +7,8 @@ returned for revision.
 from datetime import date
 
 from dip.core.clock import today
-from dip.modules.assignments.models import Assignment, Submission
-from dip.modules.assignments.services import assignments_for_cohorts, latest_by_assignment
+from dip.modules.assignments.models import Assignment
+from dip.modules.assignments.services import assignments_for_cohorts, latest_status_by_assignment
 from dip.modules.programs import plans, services as programs
 from dip.modules.programs.models import LearnerProfile
 
@@ -22,9 +22,9 @@ def due_on(profile: LearnerProfile | None, assignment: Assignment) -> date | Non
     return plans.due_date(profile, assignment.due_week)
 
 
-def _waiting(sub: Submission | None) -> bool:
+def _waiting(status: str | None) -> bool:
     """Whether the learner still has to send something (nothing yet, or returned)."""
-    return sub is None or sub.status == "returned"
+    return status is None or status == "returned"
 
 
 def learner_work(user) -> dict | None:
@@ -36,13 +36,13 @@ def learner_work(user) -> dict | None:
     profile = programs.profile_of(user)
     if profile is None:
         return None
-    latest = latest_by_assignment(user.id)
+    latest = latest_status_by_assignment(user.id)
     todo = []
     for assignment in assignments_for_cohorts([profile.cohort_id]):
-        sub = latest.get(assignment.id)
-        if _waiting(sub):
+        status = latest.get(assignment.id)
+        if _waiting(status):
             todo.append({"assignment": assignment, "due": due_on(profile, assignment),
-                         "returned": sub is not None})
+                         "returned": status is not None})
     todo.sort(key=lambda item: (item["due"] is None, item["due"] or date.max,
                                 item["assignment"].title))
     now = today()

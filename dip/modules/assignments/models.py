@@ -26,7 +26,9 @@ class Assignment(db.Model):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     titles: Mapped[dict] = mapped_column(db.JSON, default=dict)
-    instructions: Mapped[str] = mapped_column(Text, default="")
+    # The instructions in every language are read only by the page that shows them (deferred):
+    # a list of assignments or a home panel decodes none of them.
+    instructions: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group="texts")
     kind: Mapped[str] = mapped_column(String(8), default="text")
     accept: Mapped[list] = mapped_column(db.JSON, default=list)
     due_week: Mapped[int | None]
@@ -38,7 +40,7 @@ class Assignment(db.Model):
     max_words: Mapped[int | None]
     rubric: Mapped[list] = mapped_column(db.JSON, default=list)  # [{"criterion": str, "points": int}]
     # Curriculum translations: {lang: {"instructions": str, "rubric": [criterion, ...]}}
-    texts: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    texts: Mapped[dict] = mapped_column(db.JSON, default=dict, deferred=True, deferred_group="texts")
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

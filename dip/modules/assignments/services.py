@@ -283,6 +283,14 @@ def latest_by_assignment(learner_id: int) -> dict[int, Submission]:
     return out
 
 
+def latest_status_by_assignment(learner_id: int) -> dict[int, str]:
+    """The status of the newest version of each assignment the learner sent (one query, no
+    submission text read)."""
+    return dict((assignment_id, status) for assignment_id, status in db.session.execute(
+        select(Submission.assignment_id, Submission.status)
+        .where(Submission.learner_id == learner_id).order_by(Submission.version)))
+
+
 def graded_for_portfolio(learner_id: int) -> list[dict]:
     """The learner's graded, passed work the portfolio may offer as samples (best first)."""
     from dip.modules.assignments.completion import pass_percent_for_learner

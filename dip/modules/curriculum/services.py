@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager
 from dip.core import scope
 from dip.core.clock import today
 from dip.core.errors import ServiceError
+from dip.core.memo import per_session
 from dip.extensions import db
 from dip.modules.curriculum.models import (
     CohortSchedule, Lesson, LessonCompletion, Module, Picture, SelfCheckAttempt,
@@ -23,6 +24,7 @@ WEEKS = programs.PROGRAM_WEEKS
 
 # ---- reading the curriculum ----
 
+@per_session
 def modules() -> list[Module]:
     """The active modules, in teaching order."""
     return list(db.session.scalars(select(Module).where(Module.active).order_by(Module.order)))
@@ -39,10 +41,20 @@ def lesson_by_slug(module: Module, slug: str) -> Lesson | None:
         Lesson.module_id == module.id, Lesson.slug == slug, Lesson.active))
 
 
+@per_session
 def lessons() -> list[Lesson]:
     """Every active lesson of the active modules, in teaching order (one query)."""
     return list(db.session.scalars(
         select(Lesson).join(Lesson.module).options(contains_eager(Lesson.module))
+        .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug)))
+
+
+@per_session
+def outline() -> list:
+    """``(id, module_id)`` rows of every active lesson in teaching order: what plans and due
+    weeks need, without decoding any lesson's titles or text."""
+    return list(db.session.execute(
+        select(Lesson.id, Lesson.module_id).join(Lesson.module)
         .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug)))
 
 
@@ -76,6 +88,7 @@ def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
 
 # ---- a learner's progress (always their own: callers pass the signed-in learner) ----
 
+@per_session
 def done_ids(learner_id: int) -> set[int]:
     """Ids of the lessons ``learner_id`` marked done."""
     return set(db.session.scalars(
@@ -159,9 +172,11 @@ def module_counts(learner_id: int | None) -> dict[int, tuple[int, int]]:
 
 # ---- cohort schedules ----
 
+@per_session
 def schedule_of(cohort_id: int | None) -> dict[int, tuple[int, int]]:
     """``{module_id: (start week, end week)}``: the cohort's plan, else the catalogue's."""
-    plan = {m.id: (m.week_start, m.week_end) for m in modules()}
+    plan = {mid: (start, end) for mid, start, end in db.session.execute(
+        select(Module.id, Module.week_start, Module.week_end).where(Module.active))}
     if cohort_id is not None:
         for row in db.session.scalars(select(CohortSchedule).where(
                 CohortSchedule.cohort_id == cohort_id)):
@@ -191,11 +206,11 @@ def save_schedule(cohort: Cohort, weeks: dict[int, tuple[int, int]]) -> None:
     db.session.commit()
 
 
-def due_weeks(plan: dict[int, tuple[int, int]], items: list[Lesson] | None = None) -> dict[int, int]:
+def due_weeks(plan: dict[int, tuple[int, int]], items: list | None = None) -> dict[int, int]:
     """The week each lesson is due: a module's lessons spread evenly over its weeks
-    (``items``: the lessons if the caller has them already)."""
+    (``items``: the lessons, or ``outline()`` rows, if the caller has them already)."""
     due, by_module = {}, {}
-    for lesson in lessons() if items is None else items:
+    for lesson in outline() if items is None else items:
         by_module.setdefault(lesson.module_id, []).append(lesson.id)
     for module_id, ids in by_module.items():
         start, end = plan.get(module_id, (1, WEEKS))
@@ -222,12 +237,12 @@ def learner_plan(user) -> dict | None:
     if week is None and started:
         week = WEEKS + 1  # the course is over: everything not done is behind
     schedule = schedule_of(profile.cohort_id)
-    items = lessons()
+    items = outline()
     due = due_weeks(schedule, items)
     done = done_ids(user.id)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
     todo = [lesson for lesson in ordered if lesson.id not in done]
-    following = todo[0] if todo else None
+    following = db.session.get(Lesson, todo[0].id) if todo else None
     return {
         "week": week if week and week <= WEEKS else None, "started": started,
         "start": plans.plan_start(profile), "personal": plans.is_personal(profile),

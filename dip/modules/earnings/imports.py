@@ -21,7 +21,8 @@ from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.earnings import statements
 from dip.modules.earnings.models import KINDS, PLATFORMS, ColumnMapping, EarningEntry, ImportBatch
-from dip.modules.earnings.services import _as_date, _entry_month, clean_currency, may_log_for
+from dip.core.months import as_date as _as_date, month_start
+from dip.modules.earnings.services import clean_currency, may_log_for
 
 log = logging.getLogger("dip.earnings.imports")
 CHUNK = 1000
@@ -179,7 +180,7 @@ def run(batch_id: int) -> None:
             _insert_chunk(batch, unique[start:start + CHUNK])
         added = db.session.scalar(select(func.count()).select_from(EarningEntry).where(
             EarningEntry.batch_id == batch.id)) or 0
-        month = _entry_month()
+        month = month_start(EarningEntry.earned_on)
         touched = [(batch.learner_id, _as_date(m)) for (m,) in db.session.execute(
             select(month).where(EarningEntry.batch_id == batch.id).distinct())]
         income.recompute(touched)

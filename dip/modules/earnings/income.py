@@ -13,11 +13,14 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dip.core.clock import today, utcnow
+from dip.core.money import CENT
+from dip.core.months import (
+    add_months, as_date as _as_date, month_of, month_start, next_month as _next_month,
+)
 from dip.extensions import db
 from dip.modules.earnings.chart import bar_chart
 from dip.modules.earnings.models import EarningEntry, IncomeDue, MonthlyIncome
 from dip.modules.earnings.rates import learner_sites, missing, missing_rates_of, rate_table
-from dip.modules.earnings.services import CENT, _as_date, _entry_month, _next_month
 from dip.modules.programs.models import Cohort, LearnerProfile
 
 
@@ -40,7 +43,7 @@ def months_label(months: list[date]) -> str:
 def last_complete_months(reference: date, count: int = INCOME_MONTHS) -> list[date]:
     """Firsts of the ``count`` months complete on ``reference`` (its month counts if it is the
     month's last day), oldest first: the window of every income figure."""
-    following = (reference + timedelta(days=1)).replace(day=1)
+    following = month_of(reference + timedelta(days=1))
     return [add_months(following, -k) for k in range(count, 0, -1)]
 
 CHUNK = 500
@@ -53,7 +56,7 @@ def _compute(*where) -> dict[tuple[int, date], tuple[Decimal, int]]:
     An entry uses its learner's site's rate for its currency and month, else the all-site
     rate (``rates.with_rate`` says the same in SQL for the pages).
     """
-    month = _entry_month()
+    month = month_start(EarningEntry.earned_on)
     query = (select(EarningEntry.learner_id, month, EarningEntry.currency,
                     func.sum(EarningEntry.amount), func.count())
              .where(EarningEntry.deleted_at.is_(None), *where)
@@ -102,7 +105,7 @@ def recompute_all(site_id: int | None = None, month: date | None = None) -> int:
         where.append(EarningEntry.learner_id.in_(_learners_of_site(site_id)))
         gone.append(MonthlyIncome.learner_id.in_(_learners_of_site(site_id)))
     if month is not None:
-        month = month.replace(day=1)
+        month = month_of(month)
         where += [EarningEntry.earned_on >= month, EarningEntry.earned_on < _next_month(month)]
         gone.append(MonthlyIncome.month == month)
     now = utcnow()
@@ -142,7 +145,7 @@ def recompute(pairs) -> int:
 
     Two jobs may race on the same new month; the loser retries once on the other's result.
     """
-    wanted = sorted({(int(lid), _as_date(m).replace(day=1)) for lid, m in pairs})
+    wanted = sorted({(int(lid), month_of(_as_date(m))) for lid, m in pairs})
     changed, started = 0, utcnow()
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
@@ -212,17 +215,11 @@ def table(learner_ids=None) -> dict[tuple[int, date], tuple[Decimal, int]]:
 
 # ---- what the pages show ----
 
-def add_months(month: date, n: int) -> date:
-    """The first day of the month ``n`` months after ``month`` (``n`` may be negative)."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def learner_summary(learner_id: int, on: date | None = None) -> dict:
     """Baseline, this month, the months since the cohort's start (at most 12, oldest first),
     total earned, and what waits for a rate (in its own currency)."""
     on = on or today()
-    this_month = on.replace(day=1)
+    this_month = month_of(on)
     months = [add_months(this_month, -i) for i in range(11, -1, -1)]
     found = {_as_date(m): Decimal(t) for m, t in db.session.execute(
         select(MonthlyIncome.month, MonthlyIncome.total_usd).where(
@@ -337,7 +334,7 @@ def cohort_income(cohort, on: date | None = None) -> dict:
 
 def site_totals(site_ids, months: int = 12, on: date | None = None) -> dict[int, list]:
     """Per site: (month, total USD, learners who earned) for the last ``months`` months, oldest first."""
-    this_month = (on or today()).replace(day=1)
+    this_month = month_of(on or today())
     span = [add_months(this_month, -i) for i in range(months - 1, -1, -1)]
     query = (select(Cohort.site_id, MonthlyIncome.month, func.sum(MonthlyIncome.total_usd),
                     func.sum(case((MonthlyIncome.total_usd > 0, 1), else_=0)))

@@ -15,11 +15,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from dip.core.clock import today
+from dip.core.money import CENT
+from dip.core.months import add_months, as_date, month_start
 from dip.extensions import db
-from dip.modules.earnings.income import add_months
 from dip.modules.earnings.models import EarningEntry, MonthlyIncome
 from dip.modules.earnings.rates import missing_rates_of
-from dip.modules.earnings.services import CENT, _as_date, _entry_month
 from dip.modules.programs.models import Cohort, LearnerProfile, Site
 
 
@@ -30,15 +30,15 @@ def monthly_rows(learner_id: int, on: date | None = None) -> tuple[list[str], li
         select(Cohort.start_date, Site.currency).join(Site, Site.id == Cohort.site_id)
         .join(LearnerProfile, LearnerProfile.cohort_id == Cohort.id)
         .where(LearnerProfile.user_id == learner_id)).first() or (this_month, None)
-    month = _entry_month()
+    month = month_start(EarningEntry.earned_on)
     local: dict[tuple[date, str], Decimal] = defaultdict(Decimal)
     for m, currency, total in db.session.execute(
             select(month, EarningEntry.currency, func.sum(EarningEntry.amount))
             .where(EarningEntry.learner_id == learner_id, EarningEntry.deleted_at.is_(None),
                    EarningEntry.currency != "USD")
             .group_by(month, EarningEntry.currency)):
-        local[(_as_date(m), currency)] += Decimal(total or 0).quantize(CENT)
-    usd = {_as_date(m): Decimal(t).quantize(CENT) for m, t in db.session.execute(
+        local[(as_date(m), currency)] += Decimal(total or 0).quantize(CENT)
+    usd = {as_date(m): Decimal(t).quantize(CENT) for m, t in db.session.execute(
         select(MonthlyIncome.month, MonthlyIncome.total_usd)
         .where(MonthlyIncome.learner_id == learner_id))}
     waiting: dict[date, int] = defaultdict(int)

@@ -15,11 +15,11 @@ from dip.core import scope
 from dip.core.access import Role
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.money import CENT
+from dip.core.months import as_date, month_start, next_month, parse_month
 from dip.extensions import db
 from dip.modules.earnings.models import EarningEntry, ExchangeRate
-from dip.modules.earnings.services import (
-    EARLIEST, _as_date, _entry_month, _next_month, _touch, clean_currency, parse_month,
-)
+from dip.modules.earnings.services import EARLIEST, _touch, clean_currency
 from dip.modules.programs.models import Cohort, LearnerProfile, Site
 
 RATE_PLACES = Decimal("0.000000000001")
@@ -35,7 +35,7 @@ def with_rate(query):
     all-site rate: the one rule ``_compute`` applies in Python for the income totals.
     """
     own, every = aliased(ExchangeRate), aliased(ExchangeRate)
-    month = _entry_month()
+    month = month_start(EarningEntry.earned_on)
     query = (query
              .outerjoin(LearnerProfile, LearnerProfile.user_id == EarningEntry.learner_id)
              .outerjoin(Cohort, Cohort.id == LearnerProfile.cohort_id)
@@ -49,7 +49,7 @@ def with_rate(query):
 
 def rate_table() -> dict[tuple[int | None, str, date], Decimal]:
     """Every rate by (site or None for all sites, currency, month); the table is small."""
-    return {(s, c, _as_date(m)): Decimal(r) for s, c, m, r in db.session.execute(
+    return {(s, c, as_date(m)): Decimal(r) for s, c, m, r in db.session.execute(
         select(ExchangeRate.site_id, ExchangeRate.currency, ExchangeRate.month,
                ExchangeRate.rate_to_usd))}
 
@@ -66,13 +66,13 @@ def learner_sites(learner_ids=None) -> dict[int, int]:
 def missing(where) -> list[tuple[str, date, int, Decimal]]:
     """(currency, month, entries, their total in that currency) of live entries matching
     ``where`` that wait for a rate, newest month first."""
-    month = _entry_month()
+    month = month_start(EarningEntry.earned_on)
     query, rate = with_rate(select(EarningEntry.currency, month, func.count(),
                                    func.sum(EarningEntry.amount)))
     query = (query.where(rate.is_(None), EarningEntry.currency != "USD",
                          EarningEntry.deleted_at.is_(None), where)
              .group_by(EarningEntry.currency, month).order_by(month.desc(), EarningEntry.currency))
-    return [(c, _as_date(m), n, Decimal(t or 0).quantize(Decimal("0.01")))
+    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT))
             for c, m, n, t in db.session.execute(query)]
 
 
@@ -173,7 +173,7 @@ def learners_paid_in(currency: str, month: date, site_id: int | None = None) -> 
     learners of site ``site_id`` when given (an all-site rate may touch anyone)."""
     query = select(EarningEntry.learner_id).distinct().where(
         EarningEntry.currency == currency, EarningEntry.earned_on >= month,
-        EarningEntry.earned_on < _next_month(month))
+        EarningEntry.earned_on < next_month(month))
     if site_id is not None:
         query = query.where(EarningEntry.learner_id.in_(
             select(LearnerProfile.user_id).join(Cohort, Cohort.id == LearnerProfile.cohort_id)

@@ -9,40 +9,28 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dip.core import scope
 from dip.core.access import Role
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.money import CENT, CURRENCIES, AmountError, parse_amount, usd_value  # noqa: F401
+from dip.core.months import (  # noqa: F401 - month_of and parse_month are this module's API too
+    as_date as _as_date, month_of, month_start, next_month as _next_month, parse_month,
+)
 from dip.extensions import db
 from dip.modules.earnings.models import (
     KINDS, MANUAL, PLATFORMS, EarningEntry, EntryChange, IncomeDue,
 )
-from dip.modules.earnings.statements import CURRENCIES  # legal tender since 2015
 
 log = logging.getLogger("dip.earnings")
 EARLIEST = date(2015, 1, 1)
-MAX_AMOUNT = Decimal("100000000")
-CENT = Decimal("0.01")
 AUDITED = ("earned_on", "amount", "currency", "platform", "client", "kind", "hours", "note")
 #: Who may log earnings: learners for themselves, coordinators and admins for learners in scope.
 LOGGERS = frozenset({Role.LEARNER, Role.COORDINATOR, Role.ADMIN})
 MANAGERS = frozenset({Role.COORDINATOR, Role.ADMIN})
-
-
-def month_of(day: date) -> date:
-    """The first day of ``day``'s month."""
-    return day.replace(day=1)
-
-
-def parse_month(text: str) -> date:
-    """Read ``YYYY-MM`` (or a full date) as the first day of that month; ValueError if it is not one."""
-    text = (text or "").strip()
-    if len(text) == 7:
-        text += "-01"
-    return date.fromisoformat(text).replace(day=1)
 
 
 # ---- checking what people type ----
@@ -57,18 +45,11 @@ def clean_currency(value: str, field: str = "currency") -> str:
 
 
 def clean_amount(value) -> Decimal:
-    """A non-zero amount with at most two decimals (negative for a fee or refund)."""
+    """A typed amount obeying the money rule (negative for a fee or refund), or a ServiceError."""
     try:
-        amount = Decimal(str(value).strip().replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise ServiceError(_l("Write the amount as a number, such as 25.50."), "amount") from None
-    if not amount.is_finite() or amount == 0:
-        raise ServiceError(_l("The amount cannot be zero."), "amount")
-    if abs(amount) >= MAX_AMOUNT:
-        raise ServiceError(_l("This amount is too large. Check it and write it again."), "amount")
-    if amount != amount.quantize(CENT):
-        raise ServiceError(_l("Use at most two decimals."), "amount")
-    return amount.quantize(CENT)
+        return parse_amount(value)
+    except AmountError as error:
+        raise ServiceError(error.message, "amount") from None
 
 
 def clean_day(day: date | None) -> date:
@@ -312,21 +293,8 @@ def entries_of(learner_id: int, include_deleted: bool = False, limit: int = 200)
 
 
 def _entry_month():
-    """SQL for the first day of an entry's month (it differs between SQLite and PostgreSQL)."""
-    if db.engine.dialect.name == "sqlite":
-        return func.date(EarningEntry.earned_on, "start of month")
-    # Truncate a timestamp without time zone: a date would be cast through the session's zone.
-    return func.cast(func.date_trunc("month", func.cast(EarningEntry.earned_on, db.DateTime)),
-                     db.Date)
-
-
-def usd_value(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal | None:
-    """``amount`` in USD at ``rate`` (USD needs none); None when the rate is missing."""
-    if currency == "USD":
-        return Decimal(amount).quantize(CENT)
-    if rate is None:
-        return None
-    return (Decimal(amount) * Decimal(rate)).quantize(CENT)
+    """SQL for the first day of an entry's month."""
+    return month_start(EarningEntry.earned_on)
 
 
 def recent_entries(user, learner_id: int | None = None, limit: int = 100) -> list:
@@ -349,13 +317,4 @@ def unverified_count(user) -> int:
         EarningEntry.verified.is_(False))) or 0
 
 
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _as_date(value) -> date:
-    """SQLite answers date functions with text; PostgreSQL with dates."""
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 

@@ -58,10 +58,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from babel.core import get_global
 from flask_babel import lazy_gettext as _l
 
 from dip.core import csvio
+from dip.core.money import CURRENCIES, MAX_AMOUNT
 from dip.core.clock import today as utc_today
 from dip.modules.earnings.models import KINDS, PLATFORMS
 
@@ -70,7 +70,6 @@ MAX_ROWS = 200_000  # far above the 50,000-row statements we must accept; bounds
 MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX is a zip: refuse zip bombs before openpyxl sees it
 MAX_CELL = 1_000_000  # characters in one CSV field; longer is not a statement
 EARLIEST = date(2015, 1, 1)
-MAX_AMOUNT = Decimal("1000000000000")
 TEXT_LIMIT = 255  # description and client are cut to this many characters
 
 FORMATS = ("upwork", "upwork-legacy", "template", "mapped")
@@ -80,18 +79,6 @@ TEMPLATE_EXAMPLE_MARK = "EXAMPLE (delete this row)"
 TEMPLATE_EXAMPLE = ("2026-01-15", "25.00", "USD", "upwork", "Example client", "translation",
                     TEMPLATE_EXAMPLE_MARK + ": French to English, 2,000 words")
 
-
-def _legal_currencies() -> frozenset[str]:
-    """ISO 4217 codes that were legal tender somewhere on or after 2015-01-01 (CLDR data)."""
-    codes = set()
-    for entries in get_global("territory_currencies").values():
-        for code, _start, end, tender in entries:
-            if tender and (end is None or tuple(end) >= (2015, 1, 1)):
-                codes.add(code)
-    return frozenset(codes)
-
-
-CURRENCIES = _legal_currencies()
 
 # Symbols and local abbreviations people type in amount or currency cells. "$" alone is
 # ambiguous (many dollars), so it only means USD when nothing else names the currency.

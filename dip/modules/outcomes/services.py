@@ -239,6 +239,15 @@ def figures(user, choice: Choice, threshold: int, disaggregate: bool = True):
         ind.monthly_series(user, choice.where, choice.window, threshold)))
 
 
+def facts(user, choice: Choice) -> list:
+    """The learners behind the figures of ``choice`` (one ``Fact`` each), as the list of the
+    learners behind a figure reads them: kept, like the figures, until the data changes."""
+    from dip.modules.outcomes import cache, indicators as ind
+
+    key = ("facts", user.id, choice.site_ids, choice.where, choice.window, today())
+    return cache.cached(key, lambda: ind.facts(user, choice.where, choice.window))
+
+
 def is_reviewer(user) -> bool:
     """Reviewers see aggregates only and are audited."""
     return user.role == Role.REVIEWER

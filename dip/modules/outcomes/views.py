@@ -133,7 +133,7 @@ def learners(key: str):
     if key not in ind.KEYS:
         abort(404)
     choice = _choice()
-    facts = ind.facts(current_user, choice.where, choice.window)
+    facts = services.facts(current_user, choice)
     counted = {f.learner_id: ind.counted(key, f) for f in facts}
     ids = [i for i, (in_den, _n) in counted.items() if in_den]
     rows = db.session.execute(

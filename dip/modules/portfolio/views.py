@@ -276,7 +276,7 @@ def learner_panel(user):
     """New trainer comments on the learner's proposals, and their portfolio at a glance."""
     marks = services.marks_of([user.id]).get(user.id, {})
     return render_template("portfolio/_panel.html", comments=proposals.new_comments(user.id),
-                           items=len(services.items_of(user)), ticked=len(marks),
+                           items=services.item_counts([user.id]).get(user.id, 0), ticked=len(marks),
                            steps=len(READINESS), rate=proposals.win_rates([user.id]).get(user.id))
 
 

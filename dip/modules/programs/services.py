@@ -1,5 +1,4 @@
 """Sites, cohorts and placing people in them."""
-import calendar
 import secrets
 from datetime import date
 from decimal import Decimal
@@ -11,22 +10,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dip.core import scope
+from dip.core.memo import per_session
 from dip.core.access import Role
 from dip.core.clock import today
 from dip.core.errors import ServiceError
+from dip.core.months import add_months
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.programs.models import Cohort, CohortTrainer, LearnerProfile, Site, SiteGrant
 
 PROGRAM_MONTHS = 6
 PROGRAM_WEEKS = 26
-
-
-def add_months(day: date, months: int) -> date:
-    """Return ``day`` plus ``months`` calendar months (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def create_site(name: str, country: str, currency: str, timezone: str) -> Site:
@@ -178,8 +172,9 @@ def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
     return list(db.session.scalars(query))
 
 
+@per_session(key=lambda user: user.id)
 def profile_of(user: User) -> LearnerProfile | None:
-    """The learner profile of ``user``, if they are a learner."""
+    """The learner profile of ``user``, if they are a learner (read once per request)."""
     return db.session.get(LearnerProfile, user.id)
 
 

@@ -1,0 +1,142 @@
+"""Server CPU per learner page view (issue 15's goal: ≤ 10 ms) and what each view queries.
+
+    .venv/bin/python bench/learner_pages.py   # writes bench/results/learner_pages.md
+
+Builds the demo database (SQLite), signs in as ``learner01`` with the test client and, for each
+learner page, takes the process CPU time (``time.process_time``: the app, SQLite and the test
+client, user + system) of one GET, median of RUNS after three warm-up views (a running server's
+caches filled). Beside it: the SQL statements one view runs and how many lesson bodies
+(``curriculum_lessons.texts``) they read. ``BENCH_ROOT`` runs it against another checkout
+and ``BENCH_LABEL`` names the column, for a "before" figure.
+"""
+import logging
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(ROOT))
+RUNS = int(os.environ.get("BENCH_RUNS", "41"))
+PAGES = {
+    "home": "/",
+    "lessons index": "/learn/",
+    "a module": "/learn/spreadsheets/",
+    "a lesson": "/learn/spreadsheets/sum-average-if",
+    "assignments": "/assignments/",
+    "an assignment": "/assignments/2",
+    "earnings": "/earnings/",
+    "proposals": "/proposals/",
+    "portfolio": "/portfolio/",
+}
+BODY_RE = re.compile(r"\bcurriculum_lessons\.texts\b", re.I)
+
+
+def build():
+    """A demo database and an app on it."""
+    tmp = tempfile.mkdtemp()
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.pop("REDIS_URL", None)
+    from flask_migrate import upgrade
+
+    from dip import create_app
+
+    app = create_app({"WTF_CSRF_ENABLED": False, "UPLOAD_PATH": f"{tmp}/uploads"})
+    logging.getLogger("dip.access").setLevel(logging.WARNING)
+    with app.app_context():
+        upgrade(revision="heads")
+        runner = app.test_cli_runner()
+        runner.invoke(args=["dip", "curriculum", "sync"])
+        runner.invoke(args=["dip", "demo"])
+    return app
+
+
+def statements(app, client, url) -> list[str]:
+    """The SQL statements one GET of ``url`` runs."""
+    from sqlalchemy import event
+
+    from dip.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+    listener = lambda _c, _cur, sql, *_a: seen.append(sql)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return seen
+
+
+def measure(app) -> list[tuple[str, str, float, int, int]]:
+    """(name, url, median CPU ms, statements, statements reading lesson bodies) per page."""
+    from dip.cli import DEMO_PASSWORD
+
+    client = app.test_client()
+    client.post("/login", data={"username": "learner01", "password": DEMO_PASSWORD})
+    rows = []
+    only = os.environ.get("BENCH_PAGES")  # e.g. "home,a lesson": a quick look at a few
+    for name, url in PAGES.items():
+        if only and name not in only.split(","):
+            continue
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(RUNS):
+            start = time.process_time()
+            client.get(url)
+            times.append((time.process_time() - start) * 1000)
+        sql = statements(app, client, url)
+        rows.append((name, url, statistics.median(times), len(sql),
+                     sum(1 for s in sql if BODY_RE.search(s))))
+    return rows
+
+
+HEAD = """## Learner pages: server CPU per view
+
+`bench/learner_pages.py`: the demo database (SQLite), signed in as `learner01` through the test
+client; process CPU time (`time.process_time`, user + system: the app, SQLite and the test client)
+of one GET, median of {runs} after three warm-up views. Goal (issue 15): ≤ 10 ms. "queries" is
+the SQL statements one view runs; "bodies" how many of them read lesson text (only a lesson page
+should). A "before" column is the same script on the older checkout (`BENCH_ROOT=… BENCH_LABEL=…`).
+"""
+
+
+def main():
+    label = os.environ.get("BENCH_LABEL", "after")
+    rows = measure(build())
+    for name, url, ms, n, bodies in rows:
+        print(f"{name:15} {url:40} {ms:6.1f} ms  {n:3} queries  {bodies} bodies")
+    out = Path(os.environ.get("BENCH_OUT") or Path(__file__).resolve().parent / "results"
+               / "learner_pages.md")
+    kept = {}  # label -> {url: (ms, n, bodies)} from earlier runs (a "before" column)
+    if out.exists():
+        for line in out.read_text().splitlines():
+            m = re.match(r"<!-- (.+?) \| (.+?) \| ([\d.]+) \| (\d+) \| (\d+) -->", line)
+            if m:
+                kept.setdefault(m[1], {})[m[2]] = (float(m[3]), int(m[4]), int(m[5]))
+    kept[label] = {url: (ms, n, b) for _name, url, ms, n, b in rows}
+    labels = sorted(kept, key=lambda k: (k != "before", k))
+    lines = [HEAD.format(runs=RUNS), "| page | " + " | ".join(
+        f"{lab}: CPU ms | {lab}: queries | {lab}: bodies" for lab in labels) + " |",
+        "|---|" + "---:|---:|---:|" * len(labels)]
+    for name, url in PAGES.items():
+        cells = []
+        for lab in labels:
+            ms, n, b = kept[lab].get(url, (float("nan"), 0, 0))
+            cells += [f"{ms:.1f}", str(n), str(b)]
+        lines.append(f"| {name} (`{url}`) | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines += [f"<!-- {lab} | {url} | {v[0]:.2f} | {v[1]} | {v[2]} -->"
+              for lab in labels for url, v in kept[lab].items()]
+    out.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
