@@ -20,7 +20,7 @@ from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from dip.core import access, clock, locales, logs, memo, pages, parked, styles
+from dip.core import access, clock, locales, logs, memo, money, pages, parked, styles
 from dip.core.once import FIELD, new_token
 
 #: Each interface language in its own name (the order of the language links and choices).
@@ -166,6 +166,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=lambda d, fmt="medium": format_date(d, locales.date_pattern(fmt)),
         number=format_decimal,
+        money=money.format_money,
         percent=lambda v, digits=0: format_percent(v, f"#,##0{'.' + '0' * digits if digits else ''}%"),
         datetime=lambda d, fmt="medium": format_datetime(d, locales.datetime_pattern(fmt)),
         # Names keep their own direction inside Arabic sentences (and vice versa).

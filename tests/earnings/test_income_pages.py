@@ -44,7 +44,7 @@ def test_cohort_income_compares_average_to_baseline_and_lists_follow_ups(
     page = client.get(f"/cohorts/{ended.id}/income")
     assert_light_page(client, page)
     html = page.get_data(as_text=True)
-    assert "$90.00" in html and "+90.00" in html and "1 learner earns more than their baseline" in html
+    assert "$90.00" in html and "+$90.00" in html and "1 learner earns more than their baseline" in html
     follow = html.split("Follow-up")[1]
     assert "Quiet Two" in follow and "Earner One" not in follow
     sites = client.get("/earnings/sites")

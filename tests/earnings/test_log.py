@@ -3,6 +3,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from dip.extensions import db
@@ -55,7 +56,7 @@ def test_negative_amounts_are_labelled_fee_or_refund(client, auth, world, log):
     log(world["learner"], amount="-4.50")
     auth.login(world["learner"].username)
     html = client.get("/earnings/").get_data(as_text=True)
-    assert "-4.50" in html and "fee or refund" in html
+    assert "\u2212$4.50" in html and "$-4.50" not in html and "fee or refund" in html
 
 
 def test_bad_input_gets_a_clear_message_and_stores_nothing(client, auth, world):
@@ -157,3 +158,25 @@ def test_trainer_sees_but_cannot_change(client, auth, world, log):
     assert client.get(f"/earnings/{entry.id}/edit").status_code == 200
     assert client.post(f"/earnings/{entry.id}/edit", data=form(_entry_form())).status_code == 403
     assert client.post(f"/earnings/{entry.id}/delete", data=form()).status_code == 403
+
+
+def test_amounts_are_shown_as_money_in_the_readers_language(app):
+    from dip.core.money import format_money
+
+    with app.test_request_context():
+        assert format_money(Decimal("-110"), "USD", "en") == "\u2212$110.00"
+        assert format_money(Decimal("-25000.5"), "MWK", "en") == "\u2212MWK\u00a025,000.50"
+        assert format_money(Decimal("1234.5"), "USD", "fr") == "1\u202f234,50\u00a0$US"
+
+
+def test_typed_amounts_follow_one_rule_in_every_language(app):
+    from dip.core.money import AmountError, parse_amount
+
+    assert parse_amount("1 234,56", "fr") == Decimal("1234.56")
+    assert parse_amount("12.50", "rw") == Decimal("12.50")  # from a link, whatever the language
+    assert parse_amount("\u22124.50", "en") == Decimal("-4.50")
+    for text, problem in (("1e5", "number"), ("NaN", "number"), ("0", "zero"),
+                          ("10.005", "decimals"), ("1000000000000", "large")):
+        with pytest.raises(AmountError) as caught:
+            parse_amount(text, "en")
+        assert caught.value.problem == problem, text

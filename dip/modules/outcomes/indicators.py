@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 
 from dip.core import scope as access_scope
 from dip.core.clock import today
+from dip.core.months import add_months, month_of
 from dip.extensions import db
 from dip.modules.assignments.completion import certified_learner_ids, completed_learner_ids
 from dip.modules.earnings.income import (
-    NO_INCOME, IncomeFacts, add_months, income_facts, last_complete_months,
+    NO_INCOME, IncomeFacts, income_facts, last_complete_months,
 )
 from dip.modules.earnings.models import MonthlyIncome
 from dip.modules.outcomes.models import ENDLINE, SurveyResponse
@@ -78,7 +79,7 @@ class Window:
 
     def months(self) -> list[date]:
         """Firsts of the months the window covers (at most the last 24)."""
-        months, month = [], self.start.replace(day=1)
+        months, month = [], month_of(self.start)
         while month <= self.reference:
             months.append(month)
             month = add_months(month, 1)

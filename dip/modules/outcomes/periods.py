@@ -1,12 +1,13 @@
 """Reporting periods: the published ones (whole months and calendar quarters) and the checks on
 any date a reader types, so a bad date answers a clear message instead of a server error."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, lazy_gettext as _l
 
-from dip.modules.earnings.income import add_months, last_complete_months, months_label  # noqa: F401
+from dip.core.months import add_months, month_end, month_of  # noqa: F401 - read from here too
+from dip.modules.earnings.income import last_complete_months, months_label  # noqa: F401
 
 #: Dates outside these years are refused (no cohort ran before 2000; 9999 overflows).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -18,11 +19,6 @@ class BadPeriod(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-def month_end(month: date) -> date:
-    """The last day of ``month``'s month."""
-    return add_months(month, 1) - timedelta(days=1)
 
 
 def parse_day(value: str | None, default: date) -> date:
@@ -90,7 +86,7 @@ class Period:
 
 def month_period(month: date) -> Period:
     """The period of one whole month."""
-    first = month.replace(day=1)
+    first = month_of(month)
     return Period("month", first, month_end(first))
 
 
@@ -121,7 +117,7 @@ def published(on: date, first: date | None) -> list[Period]:
     if first is None:
         return []
     out, month = [], month_period(first).quarter.start
-    last = on.replace(day=1)
+    last = month_of(on)
     while month < last:
         period = month_period(month)
         if month.month % 3 == 1 and period.quarter.end < on:

@@ -15,8 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
+from dip.core.months import add_months, month_of
 from dip.extensions import db
-from dip.modules.earnings.income import add_months, waiting_for_rates
+from dip.modules.earnings.income import waiting_for_rates
 from dip.modules.earnings.models import MonthlyIncome
 from dip.modules.outcomes import cache, indicators as ind
 from dip.modules.outcomes.periods import Period, month_end, month_period
@@ -99,7 +100,7 @@ def _compute(site_ids: tuple[int, ...], quarter: Period, threshold: int) -> Grou
     groups = [ALL] + [(d, v) for d, values in dimension_values.items() for v in values]
     cells = {(p.code, s, g): 0 for p in periods for s in scopes for g in groups}
     for fact in base.values():
-        month, me = fact.ended_on.replace(day=1), bit[fact.learner_id]
+        month, me = month_of(fact.ended_on), bit[fact.learner_id]
         for period in periods:
             if month not in period.months:
                 continue
