@@ -25,9 +25,18 @@ def main() -> None:
                      f"{signin['right']:.0f} ms (wrong password {signin['wrong']:.0f}, unknown "
                      f"name {signin['unknown']:.0f})"))
     if pages:
-        worst = max(pages, key=pages.get)
-        rows.append(("Learner page view, server CPU", "≤ 10 ms", "19 ms (home)",
-                     f"{pages.get('home', 0):.1f} ms home; at most {pages[worst]:.1f} ms ({worst})"))
+        others = {k: v for k, v in pages.items() if k != "home"}
+        worst = max(others, key=others.get)
+        before = ""
+        table = RESULTS / "learner_pages.md"
+        if table.exists():  # the same script on the code before (its hidden rows)
+            import re
+
+            found = re.search(r"<!-- before \| / \| ([\d.]+) \|", table.read_text())
+            before = f" (measured here the same way: {float(found[1]):.1f} ms)" if found else ""
+        rows.append(("Learner page view, server CPU", "≤ 10 ms", "19 ms (home)" + before,
+                     f"{pages.get('home', 0):.1f} ms home; every other learner page at most "
+                     f"{others[worst]:.1f} ms ({worst})"))
     for label, f in load.items():
         rows.append((f"200 learners, {label}: p95 / errors", "≤ 300 ms / 0",
                      "734 ms / 11 (embedded)" if "SQLite" in label else "6–10 s (BENCHMARKS.md)",
