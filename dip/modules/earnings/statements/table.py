@@ -150,12 +150,13 @@ def _csv_records(text: str, delimiter: str, offset: int) -> Iterator[tuple[int, 
                 "closed).", line=previous + 1 + offset)) from None
         start = previous + 1 + offset  # the record's first physical line
         previous = reader.line_num
-        if any(len(cell) > MAX_CELL for cell in cells):
+        if cells and max(map(len, cells)) > MAX_CELL:  # map, not a generator: once per record
             raise StatementError(_l(
                 "Line %(line)s holds far more text than a statement can; this is not a "
                 "statement file.", line=start))
-        if any(cell.strip() for cell in cells):
-            yield start, [cell.strip() for cell in cells]
+        stripped = [cell.strip() for cell in cells]
+        if any(stripped):
+            yield start, stripped
 
 
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
