@@ -132,6 +132,15 @@ def test_fiverr_pending_then_cleared_and_withdrawals_count_once(client, auth, wo
                                                  "2026-11 USD": Decimal("30.00")}
 
 
+def test_type_choices_are_shown_before_an_import_uses_them(client, auth, world):
+    auth.login(world["learner"].username)
+    response = _upload(client, _fiverr([["10/02/2026", "FO1", "Order", "Cleared", "80.00"]]))
+    hasty = client.post(response.location, data=form(FIVERR_MAPPING, action="import"))
+    html = hasty.get_data(as_text=True)
+    assert hasty.status_code == 422 and "whether it counts" in html
+    assert '<span dir="auto">Order</span>' in html and last_batch().status == "mapping"
+
+
 def test_a_new_status_value_is_asked_not_guessed(client, auth, world):
     auth.login(world["learner"].username)
     response = _upload(client, _fiverr([["10/02/2026", "FO1", "Order", "Cleared", "80.00"]]))
