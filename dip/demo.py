@@ -5,7 +5,7 @@ one who joined in week 4 and follows her own dates), two classes a week with att
 the first assignments sent (some graded, some returned with a comment, some waiting in the
 grading queue, one CV and one budget sent early so the file preview has something to show),
 baseline surveys, and the first freelance earnings with the kwacha's rate for every month they
-fall in. ``flask dip demo`` calls ``load()``; each part is done once, so running it twice
+fall in (one payment in shillings waits for its rate, to show the notice). ``flask dip demo`` calls ``load()``; each part is done once, so running it twice
 changes nothing. The finished cohort "Dzaleka 2025" is ``dip/demo_graduates.py``.
 """
 import random
@@ -40,6 +40,7 @@ PACE = [1.0, 1.0, 0.9, 1.2, 1.0, 0.5, 1.0, 0.9, 1.0, 1.3, 1.0, 0.8, 1.0, 0.4, 1.
         0.8, 1.0]
 CLASS_DAYS = (1, 3)  # Tuesday and Thursday
 KWACHA_PER_USD = Decimal("0.000577")  # 1 USD = 1,733 MWK
+WAITING_FOR_RATE = 7  # learner08's one entry in shillings waits for its rate (the only one)
 
 
 def load(password: str) -> tuple:
@@ -245,13 +246,14 @@ def _work(cohort, learners, trainer) -> None:
 
 def _earnings(cohort, learners, coordinator) -> None:
     """The kwacha's rate for every month from the cohort's start to this one (no month left
-    waiting), then the first freelance earnings of seven learners, once."""
-    from dip.modules.earnings import services as earnings
+    waiting), then the first freelance earnings of seven learners, and one learner's payment
+    in shillings that waits for its rate, once."""
+    from dip.modules.earnings import rates, services as earnings
     from dip.modules.earnings.models import EarningEntry
 
     month = cohort.start_date.replace(day=1)
-    while month <= today():
-        earnings.set_rate(coordinator, "MWK", month, KWACHA_PER_USD)  # "same" when it is there
+    while month <= today():  # Dzaleka's own rate, set by its coordinator; "same" when it is there
+        rates.set_rate(coordinator, "MWK", month, KWACHA_PER_USD, cohort.site_id)
         month = (month + timedelta(days=32)).replace(day=1)
     ids = [u.id for u in learners]
     if db.session.scalar(select(func.count()).select_from(EarningEntry)
@@ -270,3 +272,10 @@ def _earnings(cohort, learners, coordinator) -> None:
             earnings.log_entry(coordinator, user.id, {
                 "earned_on": min(day, today()), "amount": Decimal(rnd.randint(low, high)),
                 "currency": currency, "platform": platform, "kind": kind, "client": client})
+    # One payment waits for its rate, so the notice and the coordinator's "missing rates" have
+    # something to show: learner08 typed a Kenyan client's M-Pesa payment in shillings, and
+    # nobody has set a shilling rate at Dzaleka yet. Only this one: everyone else sees dollars.
+    earnings.log_entry(learners[WAITING_FOR_RATE], learners[WAITING_FOR_RATE].id, {
+        "earned_on": today() - timedelta(days=3), "amount": Decimal("2600"), "currency": "KES",
+        "platform": "local", "kind": "transcription", "client": "Nairobi Radio Sauti",
+        "note": "Paid by M-Pesa"})

@@ -215,12 +215,13 @@ def _surveys(graduates, rnd, kind: str) -> None:
 def _earnings(cohort, earners, coordinator, rnd) -> None:
     """Freelance income from the fourth month of the course to last month, growing a little;
     kwacha rates for every month, so every entry converts to dollars."""
-    from dip.modules.earnings import services as earnings
+    from dip.modules.earnings import rates, services as earnings
 
     month = cohort.start_date.replace(day=1)
     this_month = today().replace(day=1)
     while month <= this_month:
-        earnings.set_rate(coordinator, "MWK", month, Decimal("0.000577"))  # 1 USD = 1,733 MWK
+        rates.set_rate(coordinator, "MWK", month, Decimal("0.000577"),  # 1 USD = 1,733 MWK
+                       cohort.site_id)
         month = (month + timedelta(days=32)).replace(day=1)
     first = cohort.start_date.replace(day=1) + timedelta(days=95)
     for n, user in enumerate(earners):

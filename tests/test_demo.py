@@ -62,21 +62,32 @@ def test_the_demo_is_week_6_of_a_running_cohort(demo, client):
     assert joiner is not None and plans.is_personal(joiner) and plans.week(joiner) < 6
 
 
-def test_every_demo_earning_has_its_months_rate(demo, client):
+def test_every_demo_earning_but_one_has_its_months_rate(demo, client):
+    from dip.demo import WAITING_FOR_RATE
     from dip.modules.earnings.models import EarningEntry, ExchangeRate
 
-    months = {(e.currency, e.earned_on.replace(day=1)) for e in db.session.scalars(
-        select(EarningEntry).where(EarningEntry.currency != "USD"))}
+    waiting = f"learner{WAITING_FOR_RATE + 1:02d}"
     rates = {(r.currency, r.month) for r in db.session.scalars(select(ExchangeRate))}
-    assert months and months <= rates
-    # So a learner who earned in kwacha sees dollars, not $0.00.
-    for n in range(1, 8):
+    entries = db.session.scalars(select(EarningEntry).where(EarningEntry.currency != "USD")).all()
+    assert entries
+    without = [e for e in entries if (e.currency, e.earned_on.replace(day=1)) not in rates]
+    from dip.modules.accounts.services import get_by_username
+
+    assert len(without) == 1 and without[0].learner_id == get_by_username(waiting).id
+    # So a learner who earned in kwacha sees dollars, not $0.00; the one waiting sees why.
+    for n in range(1, 9):
         client.post("/login", data={"username": f"learner{n:02d}", "password": "dzaleka-demo"})
         html = client.get("/earnings/?lang=en").get_data(as_text=True)
-        assert "Total earned" in html and "waiting for" not in html.lower()
-        total = html.split("Total earned")[1].split("</strong>")[0]
-        assert "$" in total and "$0.00" not in total
+        assert "Total earned" in html
+        if n == WAITING_FOR_RATE + 1:
+            assert "2,600.00" in html and "waiting for its exchange rate" in html
+        else:
+            assert "waiting for" not in html.lower()
+            total = html.split("Total earned")[1].split("</strong>")[0]
+            assert "$" in total and "$0.00" not in total
         client.post("/logout")
+    client.post("/login", data={"username": "coordinator", "password": "dzaleka-demo"})
+    assert "KES" in client.get("/rates/?lang=en").get_data(as_text=True).split("Missing rates")[1]
 
 
 def test_running_the_demo_twice_changes_nothing(demo, runner):

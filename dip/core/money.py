@@ -21,6 +21,8 @@ MINUS = "\u2212"
 _TYPED = re.compile(r"[-+]?[\d.,\u066b\u066c\u00a0\u202f'’]+")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _MACHINE = re.compile(r"-?\d+(?:\.\d+)?")
+_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
+           0x066B: ".", 0x066C: ","}
 
 
 def _legal_currencies() -> frozenset[str]:
@@ -77,23 +79,29 @@ def check_amount(amount: Decimal) -> Decimal:
     return cents
 
 
-def parse_amount(text, locale=None) -> Decimal:
-    """An amount a person typed, read in their language (``1 234,56`` in French); AmountError."""
+def parse_number(text, locale=None) -> Decimal:
+    """A number a person typed, read in their language (``1 234,56`` in French, ``25,50`` never
+    read as 2550 in English); AmountError("number") if it is none. Amounts, rates and hours."""
     text = str(text if text is not None else "").strip()
     if not text:
         raise AmountError("number")
     # Typed minus signs come in several shapes; Babel knows only the locale's own.
     # Spaces group thousands in many languages, typed as whatever space the keyboard gives.
-    text = "".join(text.replace(MINUS, "-").replace("\u2013", "-").split())
+    # An Arabic keyboard types Arabic-Indic digits and its own decimal sign.
+    text = "".join(text.replace(MINUS, "-").replace("\u2013", "-").split()).translate(_DIGITS)
     if not _TYPED.fullmatch(text):
         raise AmountError("number")
     try:
-        amount = parse_decimal(text, locale=locale or get_locale() or "en", strict=True)
+        return parse_decimal(text, locale=locale or get_locale() or "en", strict=True)
     except (NumberFormatError, InvalidOperation, ValueError):
         if not _MACHINE.fullmatch(text):
             raise AmountError("number") from None
-        amount = Decimal(text)  # "12.50" from a link or an older form, whatever the language
-    return check_amount(amount)
+        return Decimal(text)  # "12.50" from a link or an older form, whatever the language
+
+
+def parse_amount(text, locale=None) -> Decimal:
+    """An amount a person typed, read in their language (``1 234,56`` in French); AmountError."""
+    return check_amount(parse_number(text, locale))
 
 
 def usd_value(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal | None:

@@ -68,6 +68,7 @@ def app(demo_copy, tmp_path):
 @pytest.fixture
 def demo(app):
     """The addresses of the pages each role of the demo uses most."""
+    from dip.modules.accounts.services import get_by_username
     from dip.modules.assignments.models import Assignment, Submission
     from dip.modules.curriculum import services as curriculum
     from dip.modules.programs import services as programs
@@ -85,12 +86,14 @@ def demo(app):
         "pages": {
             "learner01": ["/", "/learn/", f"/learn/{lesson.module.key}/{lesson.slug}",
                           "/assignments/", f"/assignments/{intro.id}", "/earnings/",
-                          "/proposals/", "/portfolio/"],
+                          "/earnings/income", "/earnings/new", "/proposals/", "/portfolio/"],
+            "learner08": ["/earnings/", "/earnings/income"],  # a payment waits for its rate
             "trainer": ["/", c, "/grading/", f"/grading/{waiting['introduce-yourself']}",
                         f"/grading/{waiting['cv-docx']}/file", f"{c}/gradebook",
                         f"{c}/attendance", f"{c}/progress", f"{c}/progress/print",
                         f"{c}/completion"],
-            "coordinator": ["/", "/users/", "/outcomes/", "/rates/"],
+            "coordinator": ["/", "/users/", "/outcomes/", "/rates/", "/earnings/",
+                            f"/earnings/learners/{get_by_username('learner08').id}"],
             "reviewer": ["/", published],
             "admin": ["/", "/users/"],
         },

@@ -3,7 +3,12 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from dip.core.access import Role
+from dip.core.errors import ServiceError
 from dip.extensions import db
+from dip.modules.earnings import rates
 from dip.modules.earnings.models import ExchangeRate, MonthlyIncome
 from tests.conftest import form
 from tests.helpers import assert_light_page
@@ -77,23 +82,89 @@ def test_rates_csv_saves_good_lines_and_lists_bad_ones(client, auth, world, log)
     response = client.post("/rates/import", data=form(file=(io.BytesIO(csv), "rates.csv")),
                            content_type="multipart/form-data", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "1 rate saved" in html
-    # KES: neither this coordinator's site currency nor one their learners were paid in.
-    assert "Line 3: KES is neither" in html
+    assert "2 rates saved" in html
     assert "Line 4" in html and "Line 5" in html and "Line 6" in html
-    assert db.session.query(ExchangeRate).count() == 1
+    assert {r.site_id for r in db.session.query(ExchangeRate)} == {world["site_a"].id}
     assert _income(world["learner"], date(2026, 2, 1)) == Decimal("2.00")
 
 
-def test_a_coordinator_keeps_only_the_rates_of_their_currencies(client, auth, world, log):
-    auth.login(world["coordinator"].username)
-    response = client.post("/rates/", data=form(currency="KES", month="2026-03", rate="129",
+def test_another_sites_coordinator_cannot_change_dzalekas_rate_or_incomes(
+        client, auth, world, make_user, log):
+    """Issue 11: a coordinator of another site who logs one kwacha entry could set the kwacha
+    rate for everyone and multiply Dzaleka's incomes a thousandfold."""
+    dzaleka, kakuma = world["site_a"], world["site_b"]
+    learner = world["learner"]
+    log(learner, amount="17350.00", currency="MWK", day=date(2026, 3, 10))
+    rates.set_rate(world["coordinator"], "MWK", MARCH, Decimal("1") / 1735, dzaleka.id)
+    assert _income(learner) == Decimal("10.00")
+    coordinator_b = make_user(Role.COORDINATOR, site=kakuma, username="coord.b")
+    log(coordinator_b, world["other_learner"], amount="100.00", currency="MWK",
+        day=date(2026, 3, 12))
+
+    auth.login(coordinator_b.username)
+    html = client.get("/rates/").get_data(as_text=True)
+    assert "Kakuma" in html and f'value="{dzaleka.id}"' not in html  # only their site offered
+    # The kwacha at 1.735 a dollar instead of 1,735: for their own site, the only one they hold.
+    response = client.post("/rates/", data=form(currency="MWK", month="2026-03", rate="1.735",
                                                  direction="per_usd"))
-    assert "its coordinator keeps its rates" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    response = client.post("/rates/", data=form(site=str(dzaleka.id), currency="MWK",
+                                                 month="2026-03", rate="1.735",
+                                                 direction="per_usd"))
+    assert response.status_code == 200  # refused, with the form again
+    with pytest.raises(ServiceError):
+        rates.set_rate(coordinator_b, "MWK", MARCH, Decimal("0.5"), dzaleka.id)
+    with pytest.raises(ServiceError):
+        rates.set_rate(coordinator_b, "MWK", MARCH, Decimal("0.5"), None)  # all sites: admins
+    dzaleka_rate = db.session.query(ExchangeRate).filter_by(site_id=dzaleka.id).one()
+    assert client.post(f"/rates/{dzaleka_rate.id}/delete", data=form()).status_code == 404
+
+    assert _income(learner) == Decimal("10.00")  # Dzaleka's learner: untouched
+    assert _income(world["other_learner"]) == Decimal("57.64")  # 100 / 1.735, their own rate
+    assert db.session.get(ExchangeRate, dzaleka_rate.id).rate_to_usd == dzaleka_rate.rate_to_usd
+
+
+def test_a_site_rate_comes_first_then_the_all_site_rate(client, auth, world, log):
+    log(world["learner"], amount="1735.00", currency="MWK", day=date(2026, 3, 10))
+    log(world["other_learner"], amount="1000.00", currency="MWK", day=date(2026, 3, 10))
+    auth.login(world["admin"].username)
+    assert "All sites" in client.get("/rates/").get_data(as_text=True)
+    client.post("/rates/", data=form(site="", currency="MWK", month="2026-03", rate="1000",
+                                     direction="per_usd"))
+    assert _income(world["learner"]) == Decimal("1.74")
+    assert _income(world["other_learner"]) == Decimal("1.00")
+    client.post("/rates/", data=form(site=str(world["site_a"].id), currency="MWK",
+                                     month="2026-03", rate="1735", direction="per_usd"))
+    assert _income(world["learner"]) == Decimal("1.00")  # Dzaleka's own rate
+    assert _income(world["other_learner"]) == Decimal("1.00")  # still the all-site one
+    auth.logout()
+    auth.login(world["coordinator"].username)  # sees the all-site rate, may not remove it
+    all_sites = db.session.query(ExchangeRate).filter_by(site_id=None).one()
+    client.post(f"/rates/{all_sites.id}/delete", data=form())
+    assert db.session.get(ExchangeRate, all_sites.id) is not None
+
+
+def test_a_coordinator_sets_any_currency_but_only_for_their_site(client, auth, world, log):
     log(world["learner"], amount="500.00", currency="KES", day=date(2026, 3, 4))
+    log(world["other_learner"], amount="500.00", currency="KES", day=date(2026, 3, 4))
+    auth.login(world["coordinator"].username)
     response = client.post("/rates/", data=form(currency="KES", month="2026-03", rate="125",
                                                  direction="per_usd"))
     assert response.status_code == 302 and _income(world["learner"]) == Decimal("4.00")
+    assert _income(world["other_learner"]) is None  # Kakuma's entry still waits
+
+
+def test_a_rate_is_typed_the_readers_way(client, auth, world, log):
+    log(world["learner"], amount="1000.00", currency="MWK", day=date(2026, 3, 4))
+    auth.login(world["coordinator"].username)
+    client.get("/?lang=fr")
+    response = client.post("/rates/", data=form(currency="MWK", month="2026-03", rate="1 000,50",
+                                                 direction="per_usd"))
+    assert response.status_code == 302
+    assert _income(world["learner"]) == Decimal("1.00")
+    response = client.post("/rates/", data=form(currency="MWK", month="2026-03", rate="1.000,5",
+                                                 direction="per_usd"))
+    assert response.status_code == 200 and "1.000,5" in response.get_data(as_text=True)
 
 
 def test_learners_and_trainers_cannot_change_rates(client, auth, world):

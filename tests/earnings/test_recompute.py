@@ -7,8 +7,9 @@ from sqlalchemy import delete, func, select
 
 from dip.core.access import Role
 from dip.extensions import db
-from dip.modules.earnings import income, services
+from dip.modules.earnings import income, rates, services
 from dip.modules.earnings.models import EarningEntry, EntryChange, ExchangeRate, MonthlyIncome
+from dip.modules.programs.models import LearnerProfile
 
 MONTHS = [date(2026, m, 1) for m in (1, 2, 3)]
 amounts = st.decimals(min_value=Decimal("-50"), max_value=Decimal("5000"), places=2).filter(
@@ -19,10 +20,17 @@ operation = st.one_of(
     st.tuples(st.just("edit"), st.integers(0, 30), amounts, st.sampled_from(MONTHS)),
     st.tuples(st.just("delete"), st.integers(0, 30)),
     st.tuples(st.just("restore"), st.integers(0, 30)),
+    # A rate for all sites (None) or for the first or second learner's site.
     st.tuples(st.just("rate"), st.sampled_from(["MWK", "KES"]), st.sampled_from(MONTHS),
-              st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("2"), places=4)),
-    st.tuples(st.just("unrate"), st.sampled_from(["MWK", "KES"]), st.sampled_from(MONTHS)),
+              st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("2"), places=4),
+              st.sampled_from([None, 0, 1])),
+    st.tuples(st.just("unrate"), st.sampled_from(["MWK", "KES"]), st.sampled_from(MONTHS),
+              st.sampled_from([None, 0, 1])),
 )
+
+
+def _site(learner) -> int:
+    return db.session.get(LearnerProfile, learner.id).cohort.site_id
 
 
 def _apply(op, admin, learners, entries):
@@ -42,11 +50,14 @@ def _apply(op, admin, learners, entries):
         elif kind == "restore":
             services.restore_entry(admin, entry)
     elif kind == "rate":
-        services.set_rate(admin, op[1], op[2], op[3])
+        site = None if op[4] is None else _site(learners[op[4]])
+        rates.set_rate(admin, op[1], op[2], op[3], site)
     elif kind == "unrate":
-        rate = db.session.query(ExchangeRate).filter_by(currency=op[1], month=op[2]).first()
+        site = None if op[3] is None else _site(learners[op[3]])
+        rate = db.session.query(ExchangeRate).filter_by(currency=op[1], month=op[2],
+                                                        site_id=site).first()
         if rate is not None:
-            services.delete_rate(admin, rate)
+            rates.delete_rate(admin, rate)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -55,9 +66,8 @@ def test_incremental_recompute_equals_full_recompute(app, make_cohort, make_user
     for table in (EntryChange, EarningEntry, MonthlyIncome, ExchangeRate):
         db.session.execute(delete(table))
     db.session.commit()
-    if not hasattr(app, "_people"):
-        cohort = make_cohort()
-        app._people = (make_user(Role.ADMIN), [make_user(Role.LEARNER, cohort=cohort)
+    if not hasattr(app, "_people"):  # two learners at two sites
+        app._people = (make_user(Role.ADMIN), [make_user(Role.LEARNER, cohort=make_cohort())
                                                 for _ in range(2)])
     admin, learners = app._people
     entries = []
@@ -67,12 +77,15 @@ def test_incremental_recompute_equals_full_recompute(app, make_cohort, make_user
     income.recompute_all()
     full = income.table()
     assert incremental == full
-    # And the full table is right: USD at face value, others at their month's rate, if any.
+    # And the full table is right: USD at face value, others at their month's rate for the
+    # learner's site, else the all-site rate, if any.
     expected = {}
+    sites = {learner.id: _site(learner) for learner in learners}
     for entry in db.session.query(EarningEntry).filter(EarningEntry.deleted_at.is_(None)):
-        rate = Decimal(1) if entry.currency == "USD" else next(
-            (r.rate_to_usd for r in db.session.query(ExchangeRate).filter_by(
-                currency=entry.currency, month=entry.month)), None)
+        found = {r.site_id: r.rate_to_usd for r in db.session.query(ExchangeRate).filter_by(
+            currency=entry.currency, month=entry.month)}
+        rate = Decimal(1) if entry.currency == "USD" else found.get(
+            sites[entry.learner_id], found.get(None))
         if rate is None:
             continue
         total, count = expected.get((entry.learner_id, entry.month), (Decimal(0), 0))

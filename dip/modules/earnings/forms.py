@@ -1,9 +1,9 @@
 """Forms of the earnings feature."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, FileField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from dip.core.forms import choices
+from dip.core.forms import NumberField, choices
 from dip.core.once import OnceForm
 from dip.modules.earnings.models import KINDS, PLATFORMS
 
@@ -26,39 +26,51 @@ FIELD_LABELS = {
 
 
 class EntryForm(OnceForm):
-    """An earning (or a fee or refund, as a negative amount)."""
+    """An earning (or a fee or refund, as a negative amount).
+
+    The view fills in today's date and the learner's site currency; the platform starts
+    empty, so nobody logs a local client's payment as Upwork by leaving a preset alone.
+    """
 
     learner = SelectField(_l("Learner"), coerce=int, validate_choice=False)
     earned_on = DateField(_l("Date earned"), validators=[DataRequired()])
-    amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=20)],
+    amount = NumberField(_l("Amount"), validators=[InputRequired()],
                          description=_l("A fee or refund is negative, e.g. -5.00."))
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(max=3)],
-                           description=_l("Three letters: USD, MWK, KES, JOD, EUR…"),
-                           default="USD")
+                           description=_l("Three letters: USD, MWK, KES, JOD, EUR…"))
     platform = SelectField(_l("Platform"), choices=choices(
-        (k, PLATFORM_LABELS[k]) for k in PLATFORMS), default="upwork")
+        [("", _l("Choose…"))] + [(k, PLATFORM_LABELS[k]) for k in PLATFORMS]),
+        validators=[InputRequired(_l("Choose a platform from the list."))], default="")
     client = StringField(_l("Client"), validators=[Length(max=120)])
     kind = SelectField(_l("Kind of work"), choices=choices((k, KIND_LABELS[k]) for k in KINDS),
                        default="other")
-    hours = StringField(_l("Hours worked"), validators=[Optional(), Length(max=10)])
+    hours = NumberField(_l("Hours worked"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Length(max=500)], render_kw={"rows": 2})
 
 
 class RateForm(OnceForm):
-    """A monthly exchange rate, typed the way it is usually quoted."""
+    """A monthly exchange rate, typed the way it is usually quoted, for a site or all sites."""
 
+    site = SelectField(_l("Site"), validate_choice=True)
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(max=3)])
     month = StringField(_l("Month"), validators=[DataRequired(), Length(max=10)],
                         description=_l("YYYY-MM"), render_kw={"placeholder": "2026-11"})
-    rate = StringField(_l("Rate"), validators=[DataRequired(), Length(max=30)])
+    rate = NumberField(_l("Rate"), validators=[InputRequired()],
+                       places="#,##0.##########")
     direction = SelectField(_l("The rate says"), choices=choices((
         ("per_usd", _l("how many units of the currency make 1 US dollar")),
         ("to_usd", _l("how many US dollars 1 unit of the currency is worth")))),
         default="per_usd")
 
+    def site_id(self) -> int | None:
+        """The chosen site's id, or None for every site."""
+        return int(self.site.data) if (self.site.data or "").isdigit() else None
+
 
 class RateImportForm(OnceForm):
-    """A CSV of rates: currency, month, rate_to_usd or units_per_usd."""
+    """A CSV of rates: currency, month, rate_to_usd or units_per_usd; for a site or all sites."""
+
+    import_site = SelectField(_l("Site"), validate_choice=True)  # beside RateForm's ``site``
 
     file = FileField(_l("CSV file of rates"),
                      description=_l("Columns: currency, month (YYYY-MM), and units_per_usd or "

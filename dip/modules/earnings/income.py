@@ -18,8 +18,9 @@ from dip.core.months import (
     add_months, as_date as _as_date, month_of, month_start, next_month as _next_month,
 )
 from dip.extensions import db
-from dip.modules.earnings.models import EarningEntry, ExchangeRate, IncomeDue, MonthlyIncome
-from dip.modules.earnings.services import missing_rates_of
+from dip.modules.earnings.chart import bar_chart
+from dip.modules.earnings.models import EarningEntry, IncomeDue, MonthlyIncome
+from dip.modules.earnings.rates import learner_sites, missing, missing_rates_of, rate_table
 from dip.modules.programs.models import Cohort, LearnerProfile
 
 
@@ -49,29 +50,38 @@ CHUNK = 500
 FOLLOW_UP_DAYS = 60
 
 
-def _rates() -> dict[tuple[str, date], Decimal]:
-    """Every rate, by (currency, month); the table is small (currencies × months)."""
-    return {(c, _as_date(m)): Decimal(r) for c, m, r in db.session.execute(
-        select(ExchangeRate.currency, ExchangeRate.month, ExchangeRate.rate_to_usd))}
-
-
 def _compute(*where) -> dict[tuple[int, date], tuple[Decimal, int]]:
-    """(learner, month) -> (total in USD, entries counted) for live entries matching ``where``."""
+    """(learner, month) -> (total in USD, entries counted) for live entries matching ``where``.
+
+    An entry uses its learner's site's rate for its currency and month, else the all-site
+    rate (``rates.with_rate`` says the same in SQL for the pages).
+    """
     month = month_start(EarningEntry.earned_on)
     query = (select(EarningEntry.learner_id, month, EarningEntry.currency,
                     func.sum(EarningEntry.amount), func.count())
              .where(EarningEntry.deleted_at.is_(None), *where)
              .group_by(EarningEntry.learner_id, month, EarningEntry.currency))
-    rates = _rates()
+    rates = rate_table()
+    # Through the connection (Core): the ORM's row machinery costs seconds on a full recompute.
+    rows = db.session.connection().execute(query).all()
+    # Sites matter only once a site has rates of its own; until then, skip the lookup.
+    sites = {}
+    if any(site is not None for site, _c, _m in rates):
+        ids = {row[0] for row in rows}
+        sites = learner_sites(ids if len(ids) <= 1000 else None)
     totals: dict[tuple[int, date], list] = {}
     months: dict = {}  # a few dozen distinct months among hundreds of thousands of rows
-    # Through the connection (Core): the ORM's row machinery costs seconds on a full recompute.
-    for learner_id, raw_month, currency, amount, count in db.session.connection().execute(query):
+    for learner_id, raw_month, currency, amount, count in rows:
         month = months.get(raw_month)
         if month is None:
             month = months[raw_month] = _as_date(raw_month)
         key = (learner_id, month)
-        rate = Decimal(1) if currency == "USD" else rates.get((currency, key[1]))
+        if currency == "USD":
+            rate = Decimal(1)
+        else:
+            rate = rates.get((sites.get(learner_id), currency, month)) if sites else None
+            if rate is None:
+                rate = rates.get((None, currency, month))
         if rate is None:
             continue  # waiting for a rate
         # Sums of cents come back exact from PostgreSQL; SQLite adds floats, so round to cents.
@@ -206,7 +216,8 @@ def table(learner_ids=None) -> dict[tuple[int, date], tuple[Decimal, int]]:
 # ---- what the pages show ----
 
 def learner_summary(learner_id: int, on: date | None = None) -> dict:
-    """Baseline, this month, the last 12 months (oldest first), total earned and what waits for a rate."""
+    """Baseline, this month, the months since the cohort's start (at most 12, oldest first),
+    total earned, and what waits for a rate (in its own currency)."""
     on = on or today()
     this_month = month_of(on)
     months = [add_months(this_month, -i) for i in range(11, -1, -1)]
@@ -216,37 +227,28 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
     total = db.session.scalar(select(func.sum(MonthlyIncome.total_usd)).where(
         MonthlyIncome.learner_id == learner_id))
     profile = db.session.get(LearnerProfile, learner_id)
-    series = [(m, found.get(m, Decimal("0.00"))) for m in months]
+    # From the cohort's start (or an earlier month with income), at most twelve months back.
+    first = min([this_month, *(m for m, t in found.items() if t)])
+    if profile is not None and profile.cohort is not None:
+        first = min(first, max(profile.cohort.start_date.replace(day=1), months[0]))
+    else:
+        first = months[0]
+    series = [(m, found.get(m, Decimal("0.00"))) for m in months if m >= first]
+    waiting = missing_rates_of(learner_id)
+    pending: dict[str, Decimal] = defaultdict(Decimal)
+    for currency, _month, _n, amount in waiting:
+        pending[currency] += amount
     return {
         "baseline": Decimal(profile.baseline_income_usd if profile else 0).quantize(CENT),
         "this_month": found.get(this_month, Decimal("0.00")),
         "series": series,
         "total": Decimal(total or 0).quantize(CENT),
-        "waiting": missing_rates_of(learner_id),
+        "waiting": waiting,
+        # Money in its own currency that is not in the USD figures yet: shown beside them.
+        "pending": sorted(pending.items()),
+        "pending_this_month": [(c, t) for c, m, _n, t in waiting if m == this_month],
         "chart": bar_chart(series),
     }
-
-
-def bar_chart(series, width: int = 600, height: int = 160) -> dict | None:
-    """Bars for (month, USD) pairs, drawn as SVG presentation data; None if nothing was earned."""
-    top = max((v for _m, v in series), default=Decimal(0))
-    low = min((v for _m, v in series), default=Decimal(0))
-    if top <= 0 and low >= 0:
-        return None
-    pad_x, pad_top, pad_bottom = 44, 10, 22
-    plot_h = height - pad_top - pad_bottom
-    span = (top if top > 0 else Decimal(0)) - (low if low < 0 else Decimal(0))
-    zero_y = pad_top + (float(top / span) * plot_h if top > 0 else 0)
-    slot = (width - pad_x - 4) / len(series)
-    bars = []
-    for i, (month, value) in enumerate(series):
-        h = float(abs(value) / span) * plot_h if span else 0
-        y = zero_y - h if value >= 0 else zero_y
-        bars.append({"x": round(pad_x + i * slot + slot * 0.15), "y": round(y), "w": round(slot * 0.7),
-                     "h": max(round(h), 1 if value else 0), "label": month.strftime("%m"),
-                     "cx": round(pad_x + i * slot + slot / 2), "negative": value < 0})
-    return {"width": width, "height": height, "bars": bars, "zero_y": round(zero_y),
-            "top": f"{top:.0f}", "label_y": height - 6}
 
 
 @dataclass(frozen=True)
@@ -288,16 +290,10 @@ def income_facts(learner_ids, months: list[date]) -> dict[int, IncomeFacts]:
 def waiting_for_rates(learner_ids, first: date, last: date) -> tuple[int, list[date]]:
     """(entries, months) of live entries of ``learner_ids`` in months ``first``..``last`` that
     wait for an exchange rate, so a figure can say what it leaves out."""
-    month = month_start(EarningEntry.earned_on)
-    query = (select(month, func.count())
-             .outerjoin(ExchangeRate, and_(ExchangeRate.currency == EarningEntry.currency,
-                                           ExchangeRate.month == month))
-             .where(ExchangeRate.id.is_(None), EarningEntry.currency != "USD",
-                    EarningEntry.deleted_at.is_(None), EarningEntry.learner_id.in_(learner_ids),
-                    EarningEntry.earned_on >= first, EarningEntry.earned_on < _next_month(last))
-             .group_by(month))
-    found = sorted((_as_date(m), n) for m, n in db.session.execute(query))
-    return sum(n for _m, n in found), [m for m, _n in found]
+    waiting = missing(and_(EarningEntry.learner_id.in_(learner_ids),
+                           EarningEntry.earned_on >= first,
+                           EarningEntry.earned_on < _next_month(last)))
+    return sum(n for _c, _m, n, _t in waiting), sorted({m for _c, m, _n, _t in waiting})
 
 
 def cohort_income(cohort, on: date | None = None) -> dict:

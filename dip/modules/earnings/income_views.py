@@ -1,10 +1,12 @@
 """Income progression pages: a learner's own, a learner's for staff, a cohort's, the sites'."""
-from flask import abort, render_template
+from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dip.core import pages, scope
 from dip.core.access import MANAGERS, STAFF, Role, roles
+from dip.core.clock import today
+from dip.core.web import row_id
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.earnings import income, services
@@ -21,6 +23,28 @@ def my_income():
     """A learner's baseline, this month, the last 12 months and total earned."""
     return render_template("earnings/income.html", learner=current_user,
                            summary=income.learner_summary(current_user.id))
+
+
+@bp.route("/earnings/income.csv")
+@roles(Role.LEARNER, *STAFF)
+def income_csv():
+    """Monthly income as CSV: a learner's own; staff add ``?learner=<id>`` for a learner in
+    their scope (anyone else: 404, as if there were no such learner)."""
+    from dip.modules.earnings.income_export import income_csv as build
+
+    wanted = request.args.get("learner", type=row_id)
+    if current_user.role == Role.LEARNER:
+        if wanted not in (None, current_user.id):
+            abort(404)
+        learner_id = current_user.id
+    else:
+        learner_id = wanted
+        user = db.session.get(User, learner_id) if learner_id else None
+        if user is None or user.role != Role.LEARNER or not scope.may_see_learner(
+                current_user, learner_id):
+            abort(404)
+    return Response(build(learner_id), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=income-{learner_id}-{today().isoformat()}.csv"})
 
 
 @bp.route("/earnings/learners/<int:learner_id>")

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dip.core.clock import utcnow
@@ -73,12 +73,23 @@ class EntryChange(db.Model):
 
 
 class ExchangeRate(db.Model):
-    """How many US dollars one unit of ``currency`` was worth in ``month`` (its first day)."""
+    """How many US dollars one unit of ``currency`` was worth in ``month`` (its first day).
+
+    A rate belongs to a site (set by its coordinator or an admin) or, with ``site_id`` NULL,
+    to every site (set by an admin). A learner's income uses their site's rate, else the
+    all-site one, so nobody at another site can change what a site's learners earned.
+    """
 
     __tablename__ = "exchange_rates"
-    __table_args__ = (UniqueConstraint("currency", "month"),)
+    __table_args__ = (
+        UniqueConstraint("site_id", "currency", "month"),
+        # NULLs are distinct in a unique constraint: one all-site rate a month needs its own index.
+        Index("uq_exchange_rates_all_sites", "currency", "month", unique=True,
+              sqlite_where=text("site_id IS NULL"), postgresql_where=text("site_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     currency: Mapped[str] = mapped_column(String(3))
     month: Mapped[date]
     rate_to_usd: Mapped[Decimal] = mapped_column(Numeric(24, 12))

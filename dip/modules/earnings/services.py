@@ -1,7 +1,7 @@
-"""The earnings log (with its audit trail) and exchange rates: every write, and the queries views need.
+"""The earnings log (with its audit trail): every write, and the queries views need.
 
-Income totals live in ``income.py`` and statement imports in ``imports.py``. Every change
-to an entry or a rate enqueues a recompute of just the learner-months it touches.
+Income totals live in ``income.py``, exchange rates in ``rates.py`` and statement imports in
+``imports.py``. Every change to an entry or a rate enqueues a recompute of just the learner-months it touches.
 """
 import logging
 import secrets
@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dip.core import scope
@@ -22,12 +22,11 @@ from dip.core.months import (  # noqa: F401 - month_of and parse_month are this 
 )
 from dip.extensions import db
 from dip.modules.earnings.models import (
-    KINDS, MANUAL, PLATFORMS, EarningEntry, EntryChange, ExchangeRate, IncomeDue,
+    KINDS, MANUAL, PLATFORMS, EarningEntry, EntryChange, IncomeDue,
 )
 
 log = logging.getLogger("dip.earnings")
 EARLIEST = date(2015, 1, 1)
-RATE_PLACES = Decimal("0.000000000001")
 AUDITED = ("earned_on", "amount", "currency", "platform", "client", "kind", "hours", "note")
 #: Who may log earnings: learners for themselves, coordinators and admins for learners in scope.
 LOGGERS = frozenset({Role.LEARNER, Role.COORDINATOR, Role.ADMIN})
@@ -124,6 +123,22 @@ def loggable_learners(user) -> list:
         return []
     return list(db.session.scalars(select(User).where(
         User.id.in_(scope.learner_ids(user)), User.active).order_by(User.display_name)))
+
+
+def default_currency(user, learner_id: int | None = None) -> str:
+    """The currency a new entry starts in: the learner's site's (the user's own site's when no
+    learner is chosen), else US dollars."""
+    from dip.modules.programs.models import Cohort, LearnerProfile, Site
+
+    if user.role == Role.LEARNER:
+        learner_id = user.id
+    if learner_id is not None:
+        query = (select(Site.currency).join(Cohort, Cohort.site_id == Site.id)
+                 .join(LearnerProfile, LearnerProfile.cohort_id == Cohort.id)
+                 .where(LearnerProfile.user_id == learner_id))
+    else:
+        query = select(Site.currency).where(Site.id.in_(scope.site_ids(user))).order_by(Site.name)
+    return db.session.scalar(query.limit(1)) or "USD"
 
 
 def visible_entry(user, entry_id: int) -> EarningEntry | None:
@@ -265,10 +280,10 @@ def history(entry_id: int) -> list[tuple[EntryChange, str]]:
 
 def entries_of(learner_id: int, include_deleted: bool = False, limit: int = 200) -> list:
     """A learner's entries, newest first, each with its USD value (None while waiting for a rate)."""
-    query = (select(EarningEntry, ExchangeRate.rate_to_usd)
-             .outerjoin(ExchangeRate, and_(ExchangeRate.currency == EarningEntry.currency,
-                                           ExchangeRate.month == _entry_month()))
-             .where(EarningEntry.learner_id == learner_id)
+    from dip.modules.earnings.rates import with_rate
+
+    query, rate = with_rate(select(EarningEntry))
+    query = (query.add_columns(rate).where(EarningEntry.learner_id == learner_id)
              .order_by(EarningEntry.earned_on.desc(), EarningEntry.id.desc()).limit(limit))
     if not include_deleted:
         query = query.where(EarningEntry.deleted_at.is_(None))
@@ -301,138 +316,4 @@ def unverified_count(user) -> int:
         EarningEntry.verified.is_(False))) or 0
 
 
-# ---- exchange rates ----
-
-def rate_from_input(value, per_usd: bool) -> Decimal:
-    """A positive rate to USD from what was typed: USD per unit, or units per USD when ``per_usd``."""
-    try:
-        number = Decimal(str(value).strip().replace(" ", "").replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ServiceError(_l("Write the rate as a number, such as 1735.50."), "rate") from None
-    if not number.is_finite() or number <= 0:
-        raise ServiceError(_l("The rate must be more than zero."), "rate")
-    rate = (1 / number) if per_usd else number
-    rate = rate.quantize(RATE_PLACES)
-    if rate <= 0 or rate >= Decimal("1000000"):
-        raise ServiceError(_l("This rate is out of range. Check it and write it again."), "rate")
-    return rate
-
-
-def may_set_rate(user, currency: str) -> bool:
-    """Admins set any rate; a coordinator those of their sites' currencies and of their learners' entries."""
-    from dip.modules.programs.models import Site
-
-    if user.role == Role.ADMIN:
-        return True
-    if user.role != Role.COORDINATOR:
-        return False
-    if db.session.scalar(select(func.count()).select_from(Site).where(
-            Site.id.in_(scope.site_ids(user)), Site.currency == currency)):
-        return True
-    return bool(db.session.scalar(select(func.count()).select_from(EarningEntry).where(
-        EarningEntry.currency == currency, EarningEntry.learner_id.in_(scope.learner_ids(user)))))
-
-
-def set_rate(user, currency: str, month: date, rate_to_usd: Decimal, commit: bool = True) -> str:
-    """Create or change the rate of ``currency`` in ``month``; return ``added``, ``changed`` or ``same``."""
-    currency = clean_currency(currency)
-    if currency == "USD":
-        raise ServiceError(_l("US dollars need no rate."), "currency")
-    if not may_set_rate(user, currency):
-        raise ServiceError(_l("%(code)s is neither your sites' currency nor one your learners "
-                              "were paid in; its coordinator keeps its rates.", code=currency),
-                           "currency")
-    month = month.replace(day=1)
-    if month < EARLIEST or month > today():
-        raise ServiceError(_l("Rates are for months from 2015 up to this month."), "month")
-    row = db.session.scalar(select(ExchangeRate).where(ExchangeRate.currency == currency,
-                                                       ExchangeRate.month == month))
-    if row is not None and Decimal(row.rate_to_usd).quantize(RATE_PLACES) == rate_to_usd:
-        return "same"
-    outcome = "changed" if row is not None else "added"
-    if row is None:
-        row = ExchangeRate(currency=currency, month=month, rate_to_usd=rate_to_usd)
-        db.session.add(row)
-    row.rate_to_usd, row.updated_by_id, row.updated_at = rate_to_usd, user.id, utcnow()
-    if commit:
-        db.session.commit()
-        _touch(learners_paid_in(currency, month))
-    return outcome
-
-
-def delete_rate(user, rate: ExchangeRate) -> None:
-    """Remove a rate: its month's entries wait for a rate again."""
-    if not may_set_rate(user, rate.currency):
-        raise ServiceError(_l("Only the coordinators of its sites can remove this rate."), "rate")
-    pairs = learners_paid_in(rate.currency, rate.month)
-    db.session.delete(rate)
-    db.session.commit()
-    _touch(pairs)
-
-
-def learners_paid_in(currency: str, month: date) -> list[tuple[int, date]]:
-    """The (learner, month) pairs with entries in ``currency`` during ``month``."""
-    end = _next_month(month)
-    ids = db.session.scalars(select(EarningEntry.learner_id).distinct().where(
-        EarningEntry.currency == currency, EarningEntry.earned_on >= month,
-        EarningEntry.earned_on < end))
-    return [(lid, month) for lid in ids]
-
-
-def import_rates(user, rows) -> tuple[int, list[tuple[int, str]]]:
-    """Save rates from CSV ``rows`` (line, dict); return how many were saved and per-line errors.
-
-    Columns: ``currency``, ``month`` (YYYY-MM) and ``rate_to_usd`` or ``units_per_usd``.
-    Good lines are saved even when others are bad.
-    """
-    saved, errors, touched = 0, [], set()
-    for line, row in rows:
-        row = {(k or "").strip().lower(): v for k, v in row.items()}
-        try:
-            try:
-                month = parse_month(row.get("month", ""))
-            except ValueError:
-                raise ServiceError(_l("The month must be written YYYY-MM."), "month") from None
-            if row.get("units_per_usd"):
-                rate = rate_from_input(row["units_per_usd"], per_usd=True)
-            else:
-                rate = rate_from_input(row.get("rate_to_usd", ""), per_usd=False)
-            outcome = set_rate(user, row.get("currency", ""), month, rate, commit=False)
-        except ServiceError as error:
-            errors.append((line, str(error.message)))
-            continue
-        if outcome != "same":
-            saved += 1
-            touched.add((row["currency"].strip().upper(), month))
-    db.session.commit()
-    pairs = [p for currency, month in touched for p in learners_paid_in(currency, month)]
-    _touch(pairs)
-    return saved, errors
-
-
-def rates(limit: int = 120) -> list[ExchangeRate]:
-    """The most recent rates, newest month first."""
-    return list(db.session.scalars(select(ExchangeRate).order_by(
-        ExchangeRate.month.desc(), ExchangeRate.currency).limit(limit)))
-
-
-def missing_rates(user) -> list[tuple[str, date, int]]:
-    """(currency, month, entries) for entries in ``user``'s scope that wait for a rate."""
-    return _missing(EarningEntry.learner_id.in_(scope.learner_ids(user)))
-
-
-def missing_rates_of(learner_id: int) -> list[tuple[str, date, int]]:
-    """(currency, month, entries) of one learner's entries that wait for a rate."""
-    return _missing(EarningEntry.learner_id == learner_id)
-
-
-def _missing(where) -> list[tuple[str, date, int]]:
-    month = _entry_month()
-    query = (select(EarningEntry.currency, month, func.count())
-             .outerjoin(ExchangeRate, and_(ExchangeRate.currency == EarningEntry.currency,
-                                           ExchangeRate.month == month))
-             .where(ExchangeRate.id.is_(None), EarningEntry.currency != "USD",
-                    EarningEntry.deleted_at.is_(None), where)
-             .group_by(EarningEntry.currency, month).order_by(month.desc(), EarningEntry.currency))
-    return [(c, _as_date(m), n) for c, m, n in db.session.execute(query)]
 

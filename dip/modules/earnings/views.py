@@ -1,5 +1,6 @@
 """The earnings log and exchange rates; imports and income pages are in their own view modules."""
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -7,12 +8,13 @@ from flask_login import current_user
 
 from dip.core import csvio, pages
 from dip.core.access import MANAGERS, Role, roles
+from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
 from dip.extensions import db
 from dip.modules.earnings import import_views, income_views  # noqa: F401 - register their routes
-from dip.modules.earnings import services
+from dip.modules.earnings import rates as exchange, services
 from dip.modules.earnings.blueprint import bp
 from dip.modules.earnings.forms import (
     FIELD_LABELS, KIND_LABELS, PLATFORM_LABELS, EntryForm, RateForm, RateImportForm,
@@ -58,7 +60,7 @@ def index():
                                summary=learner_summary(current_user.id), own=True)
     return render_template("earnings/staff_index.html",
                            rows=services.recent_entries(current_user),
-                           missing=services.missing_rates(current_user),
+                           missing=exchange.missing_rates(current_user),
                            manager=current_user.role in MANAGERS)
 
 
@@ -66,22 +68,12 @@ def index():
 @roles(*LOGGERS)
 @once
 def new_entry():
-    """Log an earning. GET arguments (earned_on, amount, currency, …, learner) fill the form in."""
+    """Log an earning. GET arguments (earned_on, amount, currency, …, learner) fill the form in;
+    otherwise it starts at today in the learner's site currency, with no platform chosen."""
     form = EntryForm()
     learners = _learner_choices(form)
     if request.method == "GET":
-        for name in PREFILL:
-            if request.args.get(name):
-                field = getattr(form, name)
-                if name == "earned_on":
-                    try:
-                        field.data = date.fromisoformat(request.args[name])
-                    except ValueError:
-                        pass
-                else:
-                    field.data = request.args[name][:500]
-        if request.args.get("learner", "").isdigit():
-            form.learner.data = int(request.args["learner"])
+        _prefill(form)
     if current_user.role == Role.LEARNER:
         form.learner.data = current_user.id
     if form.validate_on_submit():
@@ -102,6 +94,30 @@ def new_entry():
                            pick_learner=current_user.role != Role.LEARNER)
 
 
+def _prefill(form) -> None:
+    """Today, the learner's site currency, then whatever the link gave (a proposal won, a
+    missing rate): amounts in a link are dot-decimal, shown in the reader's way."""
+    args = request.args
+    if args.get("learner", "").isdigit():
+        form.learner.data = int(args["learner"])
+    form.earned_on.data = today()
+    form.currency.data = services.default_currency(current_user, form.learner.data)
+    for name in PREFILL:
+        text = args.get(name, "")[:500]
+        if not text:
+            continue
+        field = getattr(form, name)
+        try:
+            if name == "earned_on":
+                field.data = date.fromisoformat(text)
+            elif name in ("amount", "hours"):
+                field.data = Decimal(text)
+            else:
+                field.data = text
+        except (ValueError, InvalidOperation):
+            pass
+
+
 def _values(form) -> dict:
     return {name: getattr(form, name).data for name in PREFILL}
 
@@ -117,9 +133,6 @@ def edit_entry(entry_id: int):
         abort(403)
     form = EntryForm(obj=entry)
     form.learner.choices = []
-    if request.method == "GET":
-        form.amount.data = f"{entry.amount:.2f}"
-        form.hours.data = "" if entry.hours is None else f"{entry.hours:.2f}"
     if may_change and form.validate_on_submit():
         try:
             changed = services.edit_entry(current_user, entry, _values(form))
@@ -187,31 +200,45 @@ def verify_entry(entry_id: int):
 
 # ---- exchange rates ----
 
+def _site_choices(*fields) -> None:
+    """The sites the user sets rates for ("" is all sites), the first chosen by default."""
+    sites = [("" if sid is None else str(sid), name)
+             for sid, name in exchange.rate_sites(current_user)]
+    for field in fields:
+        field.choices = choices(sites)
+        if field.data is None and sites:
+            field.data = sites[0][0]
+
+
 @bp.route("/rates/", methods=["GET", "POST"])
 @roles(*MANAGERS)
 @once
 def rates():
     """Monthly rates to USD: the list, missing ones, and a form to type one."""
-    form = RateForm()
+    form, upload = RateForm(), RateImportForm()
     if request.method == "GET" and request.args.get("currency"):
         form.currency.data = request.args["currency"][:3]
         form.month.data = request.args.get("month", "")[:7]
+        form.site.data = request.args.get("site", "")[:12] or None
+    _site_choices(form.site, upload.import_site)
     if form.validate_on_submit():
         try:
             try:
                 month = services.parse_month(form.month.data)
             except ValueError:
                 raise ServiceError(_("The month must be written YYYY-MM."), "month") from None
-            rate = services.rate_from_input(form.rate.data, form.direction.data == "per_usd")
-            outcome = services.set_rate(current_user, form.currency.data, month, rate)
+            rate = exchange.rate_from_input(form.rate.data, form.direction.data == "per_usd")
+            outcome = exchange.set_rate(current_user, form.currency.data, month, rate,
+                                     form.site_id())
         except ServiceError as error:
             getattr(form, error.field or "rate").errors.append(str(error.message))
         else:
             flash(_("Rate saved; incomes in that month are being recomputed.") if outcome != "same"
                   else _("That rate was already saved."), "success")
             return redirect(url_for("earnings.rates"))
-    return render_template("earnings/rates.html", form=form, upload=RateImportForm(),
-                           rates=services.rates(), missing=services.missing_rates(current_user))
+    return render_template("earnings/rates.html", form=form, upload=upload,
+                           rates=exchange.visible_rates(current_user),
+                           missing=exchange.missing_rates(current_user))
 
 
 @bp.route("/rates/import", methods=["POST"])
@@ -219,15 +246,18 @@ def rates():
 @once
 def import_rates():
     """Save rates from a CSV file; good lines are saved, bad ones listed with their line number."""
-    upload = request.files.get("file")
-    data = upload.read() if upload else b""
+    upload = RateImportForm()
+    _site_choices(upload.import_site)
+    file = request.files.get("file")
+    data = file.read() if file else b""
     try:
         _header, rows = csvio.read_rows(data)
     except csvio.CsvError:
         flash(_("This file cannot be read as CSV. Save it as CSV (comma or semicolon) and send it "
                 "again."), "error")
         return redirect(url_for("earnings.rates"))
-    saved, errors = services.import_rates(current_user, rows)
+    site = upload.import_site.data or ""
+    saved, errors = exchange.import_rates(current_user, rows, int(site) if site.isdigit() else None)
     flash(ngettext_rates(saved), "success" if saved or not errors else "error")
     for line, reason in errors[:50]:
         flash(_("Line %(line)s: %(reason)s", line=line, reason=reason), "error")
@@ -247,10 +277,10 @@ def ngettext_rates(n: int) -> str:
 def delete_rate(rate_id: int):
     """Remove a rate typed by mistake (its month's entries wait for a rate again)."""
     rate = db.session.get(ExchangeRate, rate_id)
-    if rate is None:
-        abort(404)
+    if rate is None or (rate.site_id and not exchange.may_set_rate(current_user, rate.site_id)):
+        abort(404)  # another site's rate is none of this coordinator's business
     try:
-        services.delete_rate(current_user, rate)
+        exchange.delete_rate(current_user, rate)
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
@@ -264,7 +294,7 @@ def coordinator_panel(user):
     from dip.modules.earnings.imports import recent_batches
 
     unverified = services.unverified_count(user)
-    missing = services.missing_rates(user)
+    missing = exchange.missing_rates(user)
     return render_template("earnings/_staff_panel.html", unverified=unverified, missing=missing,
                            batches=[b for b in recent_batches(user, 3) if not b.finished])
 
