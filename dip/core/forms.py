@@ -17,7 +17,7 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label, render_kw={"dir": "auto"}) for value, label in pairs]
 
 
-class NumberField(StringField):
+class LocaleNumberField(StringField):
     """A number in the reader's language: ``data`` is a Decimal (None when left empty), the
     text box keeps what was typed, and a stored value is shown with the locale's decimal sign."""
 
