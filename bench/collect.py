@@ -2,7 +2,8 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["page_weight", "curriculum", "grading", "portfolio", "earnings", "outcomes", "load"]
+ORDER = ["issue15", "signin", "learner_pages", "load", "slow_link", "page_weight", "curriculum", "grading",
+         "portfolio", "earnings", "outcomes"]
 
 if __name__ == "__main__":
     results = ROOT / "bench" / "results"

@@ -136,6 +136,11 @@ def main():
     lines += [f"<!-- {lab} | {url} | {v[0]:.2f} | {v[1]} | {v[2]} -->"
               for lab in labels for url, v in kept[lab].items()]
     out.write_text("\n".join(lines) + "\n")
+    if label == "after":  # the headline for BENCHMARKS.md's summary (bench/summary.py)
+        import json
+
+        (out.parent / "learner_pages.json").write_text(json.dumps(
+            {name: ms for name, _url, ms, _n, _b in rows}))
 
 
 if __name__ == "__main__":

@@ -1,21 +1,24 @@
-"""Load test: Locust (headless, loopback) against gunicorn, as production and as a learning centre.
+"""Load test: 200 learners arriving over 40 s on two cores, on each set-up the README documents.
 
-    .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/load.py                 # both set-ups below; ~10 minutes
-    LOAD_SECONDS=20 LOAD_LEARNERS=2000 .venv/bin/python bench/load.py   # a quick look
+    .venv/bin/python bench/load.py                      # both set-ups; about 8 minutes
+    LOAD_SETUPS=sqlite .venv/bin/python bench/load.py   # only the embedded one
+    LOAD_SHAPES=2x4,2x16,4x2 .venv/bin/python bench/load.py   # other shapes too, to compare
 
-1. Production shape: PostgreSQL (database ``dip_load`` on LOAD_PG, dropped and made again),
-   Redis with an RQ worker (``flask dip worker``), gunicorn with 4 processes x 4 threads;
-   the 10,000-learner dataset (bench/dataset.py); 50, 100 and 200 concurrent users.
-2. Embedded defaults, the size of one learning centre: SQLite file, no Redis (jobs inline),
-   gunicorn as ``scripts/serve`` runs it; 60 concurrent users.
+The crowd is bench/crowd.py (threads and http.client: nothing to install): 200 learners
+arrive evenly over 40 s (5 a second), sign in through the real form, browse for 60 s with 3 s
+of think time and post now and then. The servers run exactly as deployed, with the shape
+``scripts/serve`` and deploy/dip-web.service choose (``dip/serving.py``):
 
-For each run: requests per second, median and 95th-percentile latency per page kind, errors,
-and the peak resident memory of each process (sampled every second). Locust runs on the same
-two cores as the server, so absolute numbers are pessimistic; compare runs with each other.
+1. Embedded centre: SQLite file, no Redis (jobs in-process), the 2,000-learner dataset.
+2. Production: PostgreSQL (database LOAD_DB, default ``dip_load``, on LOAD_PG, dropped and
+   made again), Redis
+   with an RQ worker (``flask dip worker``), the 10,000-learner dataset.
+
+The crowd runs on the same two cores as the server, so latency figures are pessimistic.
+Reported: p50, p95, p99 and errors over every request (sign-ins included) and per kind, the
+arrival rate, the server's CPU seconds (every process), and the load average before the run.
 Writes bench/results/load.md.
 """
-import csv
 import json
 import os
 import shutil
@@ -23,165 +26,115 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 VENV = ROOT / ".venv" / "bin"
 PG = os.environ.get("LOAD_PG", "postgresql://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("LOAD_REDIS", "redis://127.0.0.1:6379/7")
-LEARNERS = int(os.environ.get("LOAD_LEARNERS", "10000"))
-SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+REDIS = os.environ.get("LOAD_REDIS", "redis://127.0.0.1:6379/13")
+DB = os.environ.get("LOAD_DB", "dip_load")  # dropped and made again
 PASSWORD = "bench-password"
-PORT = 8765
-# Keep idle connections longer than a user's pause between clicks, as the reverse proxy does in
-# production (nginx: 65 s). With gunicorn's 2 s default the server closes a connection just as
-# Locust (which, unlike a browser, does not retry) reuses it, and the request fails with status 0.
-KEEP_ALIVE = ["--keep-alive", "75"]
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
+LEARNERS = int(os.environ.get("LOAD_LEARNERS", "200"))
+ARRIVAL = float(os.environ.get("LOAD_ARRIVAL", "40"))
+STAY = float(os.environ.get("LOAD_STAY", "60"))
+THINK = float(os.environ.get("LOAD_THINK", "3"))
 
 
 def run(args, env, **kw):
-    """Run a command of the project, failing loudly."""
     subprocess.run(args, env=env, cwd=ROOT, check=True, **kw)
 
 
-def prepare(env, learners):
-    """Migrate, load the curriculum and the dataset; give the chosen people a known password."""
+def prepare(env, learners: int) -> Path:
+    """Migrate, load the curriculum and the dataset; give 400 learners an Argon2id password
+    (what a class has after its first sign-in); return the file of their names."""
     flask = [str(VENV / "flask"), "--app", "wsgi"]
-    run(flask + ["db", "upgrade"], env, stdout=subprocess.DEVNULL)
+    run(flask + ["db", "upgrade"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     run(flask + ["dip", "curriculum", "sync"], env, stdout=subprocess.DEVNULL)
     run([str(VENV / "python"), "bench/dataset.py", "--learners", str(learners)], env)
-    os.environ.update(env)
-    from sqlalchemy import select, update
-
-    from dip import create_app
-    from dip.core.access import Role
-    from dip.extensions import db
-    from dip.modules.accounts.models import User
-
-    app = create_app()
-    people = {}
-    with app.app_context():
-        for role, limit in ((Role.LEARNER, 400), (Role.TRAINER, 40), (Role.COORDINATOR, 10),
-                            (Role.REVIEWER, 5)):
-            ids = db.session.execute(select(User.id, User.username).where(
-                User.role == role, User.active.is_(True)).order_by(User.id).limit(limit)).all()
-            people[role.value] = [name for _id, name in ids]
-            probe = User(username="x", display_name="x")
-            probe.set_password(PASSWORD)
-            db.session.execute(update(User).where(User.id.in_([i for i, _n in ids])).values(
-                password_hash=probe.password_hash, must_change_password=False))
-        db.session.commit()
-        db.engine.dispose()
-    path = Path(tempfile.mkdtemp()) / "users.json"
-    path.write_text(json.dumps(people))
-    return path, {role: len(names) for role, names in people.items()}
-
-
-class Memory(threading.Thread):
-    """Peak resident memory of each server process, sampled every second."""
-
-    def __init__(self, roots):
-        super().__init__(daemon=True)
-        self.roots, self.peak, self.stop = roots, {}, threading.Event()
-
-    def sample(self):
-        found = {}
-        for label, proc in self.roots.items():
-            try:
-                found[f"{label} (main)"] = proc.memory_info().rss
-                for i, child in enumerate(proc.children(recursive=True)):
-                    found[f"{label} worker {i + 1}"] = child.memory_info().rss
-            except psutil.Error:
-                continue
-        for name in ("redis-server", "postgres"):
-            procs = [p for p in psutil.process_iter(["name"]) if p.info["name"] == name]
-            if procs:
-                total = 0
-                for p in procs:
-                    try:  # unique memory: RSS would count PostgreSQL's shared buffers per backend
-                        total += p.memory_full_info().uss
-                    except psutil.Error:
-                        pass
-                found[f"{name} (all processes, unique memory)"] = total
-        for key, value in found.items():
-            self.peak[key] = max(self.peak.get(key, 0), value)
-
-    def run(self):
-        while not self.stop.wait(1):
-            self.sample()
+    script = f"""
+import json
+from sqlalchemy import select, update
+from dip import create_app
+from dip.core.access import Role
+from dip.extensions import db
+from dip.modules.accounts import passwords
+from dip.modules.accounts.models import User
+app = create_app()
+with app.app_context():
+    ids = db.session.execute(select(User.id, User.username).where(
+        User.role == Role.LEARNER, User.active.is_(True)).order_by(User.id).limit(400)).all()
+    db.session.execute(update(User).where(User.id.in_([i for i, _n in ids])).values(
+        password_hash=passwords.hash_password({PASSWORD!r}), must_change_password=False))
+    db.session.commit()
+    print(json.dumps([n for _i, n in ids]))
+"""
+    names = subprocess.run([str(VENV / "python"), "-c", script], env=env, cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    path = Path(tempfile.mkdtemp()) / "learners.json"
+    path.write_text(names)
+    return path
 
 
 def start(args, env):
-    """Start a server process in its own process group."""
     return subprocess.Popen(args, env=env, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=open("/tmp/dip-load-server.log", "a"))
 
 
 def wait_up():
-    for _ in range(100):
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2).read()
             return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("the server did not start")
+    raise SystemExit("the server did not start (see /tmp/dip-load-server.log)")
 
 
-def locust(users, env, users_file):
-    """Run Locust headless for ``users``; return its per-kind rows and totals."""
-    out = Path(tempfile.mkdtemp()) / "run"
-    # Locust exits 1 when any request failed; the failures are read from its CSV instead.
-    subprocess.run([str(VENV / "locust"), "-f", "bench/locustfile.py", "--headless",
-                    "-u", str(users), "-r", str(max(2, users // 20)), "-t", f"{SECONDS}s",
-                    "--host", f"http://127.0.0.1:{PORT}", "--csv", str(out), "--only-summary",
-                    "--loglevel", "WARNING"],
-                   env={**env, "LOAD_USERS": str(users_file), "LOAD_PASSWORD": PASSWORD}, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with open(f"{out}_stats.csv") as f:
-        rows = list(csv.DictReader(f))
-    with open(f"{out}_failures.csv") as f:
-        failures = [f"{r['Method']} {r['Name']}: {r['Error']} ({r['Occurrences']}x)"
-                    for r in csv.DictReader(f)]
-    return ([r for r in rows if r["Name"] != "Aggregated"],
-            next(r for r in rows if r["Name"] == "Aggregated"), failures)
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds of these processes and their children so far."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        for proc in [pid, *_children(pid)]:
+            try:
+                fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError):
+                pass
+    return total
 
 
-def session(label, env, servers, users_list, users_file):
-    """Start the servers, run Locust for each count of users, stop; return report lines."""
+def _children(pid):
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(k) for k in kids] + [g for k in kids for g in _children(int(k))]
+
+
+HEADLINES: dict = {}
+
+
+def session(label, env, servers, users_file) -> list[str]:
+    """Start the servers, warm them, run the crowd, stop; return report lines."""
+    import crowd
+
     procs = {name: start(args, env) for name, args in servers.items()}
-    lines = []
     try:
         wait_up()
-        for users in users_list:
-            memory = Memory({name: psutil.Process(p.pid) for name, p in procs.items()})
-            memory.start()
-            kinds, total, failures = locust(users, env, users_file)
-            memory.stop.set()
-            memory.join()
-            lines += [
-                f"### {label}: {users} concurrent users, {SECONDS} s",
-                "",
-                f"{float(total['Requests/s']):.1f} requests/s; {int(total['Request Count']):,} "
-                f"requests, **{int(total['Failure Count'])} errors**; median "
-                f"{float(total['Median Response Time']):.0f} ms, 95th percentile "
-                f"{float(total['95%']):.0f} ms.",
-                "",
-                "| page kind | requests | errors | median ms | 95% ms |",
-                "|---|---:|---:|---:|---:|",
-            ] + [f"| {r['Type']} {r['Name']} | {int(r['Request Count']):,} | {r['Failure Count']} | "
-                 f"{float(r['Median Response Time']):.0f} | {float(r['95%']):.0f} |"
-                 for r in sorted(kinds, key=lambda r: r["Name"])] + [
-                "",
-            ] + ([f"Errors: {'; '.join(failures)}", ""] if failures else []) + [
-                "| process | peak memory (MB) |",
-                "|---|---:|",
-            ] + [f"| {k} | {v / 2**20:.0f} |" for k, v in sorted(memory.peak.items())] + [""]
+        for path in ("/login", "/healthz"):  # each worker imports its templates once
+            for _ in range(8):
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=10).read()
+        load = os.getloadavg()
+        cpu_before = cpu_seconds([p.pid for p in procs.values()])
+        figures = crowd.run(f"http://127.0.0.1:{PORT}", json.loads(users_file.read_text()),
+                            PASSWORD, LEARNERS, ARRIVAL, STAY, THINK)
+        cpu = cpu_seconds([p.pid for p in procs.values()]) - cpu_before
     finally:
         for p in procs.values():
             try:
@@ -190,50 +143,91 @@ def session(label, env, servers, users_list, users_file):
                 pass
         for p in procs.values():
             p.wait(timeout=30)
-    return lines
+    HEADLINES[label] = {k: figures[k] for k in ("p50", "p95", "errors", "arrival_rate",
+                                                 "learners", "requests")}
+    HEADLINES[label]["load_average"] = load[0]
+    return [f"### {label}", "",
+            f"Load average before the run: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min). "
+            f"Server CPU over the run: {cpu:.0f} s (every process), "
+            f"{cpu * 1000 / max(1, figures['requests']):.1f} ms a request.", ""
+            ] + crowd.table(figures)
+
+
+def others(chosen) -> list:
+    """The shapes LOAD_SHAPES names (e.g. ``2x4,2x16,4x2``) other than ``chosen``."""
+    from dip import serving
+
+    named = [serving.Shape(*map(int, part.split("x")))
+             for part in os.environ.get("LOAD_SHAPES", "").split(",") if part]
+    return [shape for shape in named if shape != chosen]
 
 
 def main():
-    """Run both set-ups and write bench/results/load.md."""
+    from dip import serving
+
+    setups = os.environ.get("LOAD_SETUPS", "sqlite,postgresql").split(",")
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     base.update(SECRET_KEY="load-test", LOG_LEVEL="WARNING", FLASK_APP="wsgi")
-    gunicorn = str(VENV / "gunicorn")
-    lines = ["## Load (Locust, headless, loopback)", "",
-             "A realistic mix (weights 40 learners : 4 trainers : 2 coordinators : 1 reviewer): "
-             "learners read lessons, take self-checks, save proposal drafts and assignment "
-             "drafts; trainers open the grading queue, grade pages, progress grids and "
-             "gradebooks; coordinators open cohort income pages and the outcomes dashboard; "
-             "reviewers the dashboard and definitions. Each user waits 2 to 8 s between "
-             "clicks. Locust shares the machine's two cores with the server.", ""]
-
-    subprocess.run(["psql", PG + "/postgres", "-qc", "DROP DATABASE IF EXISTS dip_load"], check=True)
-    subprocess.run(["psql", PG + "/postgres", "-qc", "CREATE DATABASE dip_load"], check=True)
+    lines = ["## Load: a class at once (issue 15)", "",
+             f"`bench/load.py` with `bench/crowd.py`: {LEARNERS} learners arrive evenly over "
+             f"{ARRIVAL:.0f} s ({LEARNERS / ARRIVAL:.1f} a second), sign in through the form, "
+             f"then browse {STAY:.0f} s each (home, lessons, a lesson, assignments, earnings, "
+             f"proposals, portfolio) with {THINK:.0f} s (±⅓) between clicks, one click in eight "
+             "a POST (self-check, lesson done, proposal draft). The crowd runs on the same two "
+             "cores as the server. Goal (issue 15): p95 ≤ 300 ms and 0 errors on each set-up. "
+             "Before (the probe of issue 15, embedded set-up, 200 learners over 40 s, 3 s think "
+             "time): p95 734 ms, 11 errors.", ""]
     upload = tempfile.mkdtemp()
-    env = {**base, "DATABASE_URL": PG + "/dip_load", "REDIS_URL": REDIS, "UPLOAD_PATH": upload}
-    subprocess.run([str(VENV / "python"), "-c", f"import redis; redis.Redis.from_url('{REDIS}').flushdb()"],
-                   check=True)
-    users_file, counts = prepare(env, LEARNERS)
-    lines += [f"Production shape: PostgreSQL, Redis and one RQ worker, gunicorn 4 processes x 4 "
-              f"threads; {LEARNERS:,} learners with 24 months of earnings; sign-in names drawn "
-              f"from {counts}.", ""]
-    lines += session("PostgreSQL + Redis", env, {
-        "gunicorn": [gunicorn, "-w", "4", "--threads", "4", "-b", f"127.0.0.1:{PORT}",
-                     *KEEP_ALIVE, "--error-logfile", "/tmp/dip-load-gunicorn.log", "wsgi:app"],
-        "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"],
-    }, [50, 100, 200], users_file)
-
-    folder = tempfile.mkdtemp()
-    env = {**base, "DATABASE_URL": f"sqlite:///{folder}/dip.sqlite3", "UPLOAD_PATH": upload}
-    users_file, counts = prepare(env, min(LEARNERS, 2000))
-    lines += [f"Embedded defaults: SQLite file, no Redis (jobs inline), gunicorn 2 processes x 8 "
-              f"threads as `scripts/serve` runs it; {min(LEARNERS, 2000):,} learners.", ""]
-    lines += session("SQLite, embedded", env, {
-        "gunicorn": [gunicorn, "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{PORT}",
-                     *KEEP_ALIVE, "wsgi:app"],
-    }, [60], users_file)
-    shutil.rmtree(folder, ignore_errors=True)
-    out = ROOT / "bench" / "results" / "load.md"
+    gunicorn = str(VENV / "gunicorn")
+    if "sqlite" in setups:
+        folder = tempfile.mkdtemp()
+        env = {**base, "DATABASE_URL": f"sqlite:///{folder}/dip.sqlite3", "UPLOAD_PATH": upload}
+        users = prepare(env, 2000)
+        shape = serving.shape("sqlite")
+        lines += [f"Embedded centre: SQLite file, no Redis (jobs in-process), gunicorn "
+                  f"{shape.workers} processes × {shape.threads} threads as `scripts/serve` runs "
+                  "it; 2,000 learners with 24 months of earnings.", ""]
+        for other in others(shape):
+            session(f"SQLite, {other.workers} × {other.threads}", env, {
+                "gunicorn": [gunicorn, *serving.gunicorn_args(other), "-b", f"127.0.0.1:{PORT}",
+                             "wsgi:app"]}, users)
+        lines += session("Embedded centre (SQLite)", env, {
+            "gunicorn": [gunicorn, *serving.gunicorn_args(shape), "-b", f"127.0.0.1:{PORT}",
+                         "wsgi:app"]}, users)
+        shutil.rmtree(folder, ignore_errors=True)
+    if "postgresql" in setups:
+        subprocess.run(["psql", PG + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"],
+                       check=True)
+        subprocess.run(["psql", PG + "/postgres", "-qc", f"CREATE DATABASE {DB}"], check=True)
+        env = {**base, "DATABASE_URL": f"{PG}/{DB}", "REDIS_URL": REDIS,
+               "UPLOAD_PATH": upload}
+        subprocess.run([str(VENV / "python"), "-c",
+                        f"import redis; redis.Redis.from_url('{REDIS}').flushdb()"], check=True)
+        users = prepare(env, 10000)
+        shape = serving.shape("postgresql")
+        lines += [f"Production: PostgreSQL, Redis and one RQ worker, gunicorn {shape.workers} "
+                  f"processes × {shape.threads} threads as deploy/dip-web.service runs it; "
+                  "10,000 learners with 24 months of earnings.", ""]
+        for other in others(shape):
+            session(f"PostgreSQL, {other.workers} × {other.threads}", env, {
+                "gunicorn": [gunicorn, *serving.gunicorn_args(other), "-b", f"127.0.0.1:{PORT}",
+                             "wsgi:app"],
+                "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"]}, users)
+        lines += session("Production (PostgreSQL + Redis)", env, {
+            "gunicorn": [gunicorn, *serving.gunicorn_args(shape), "-b", f"127.0.0.1:{PORT}",
+                         "wsgi:app"],
+            "rq worker": [str(VENV / "flask"), "--app", "wsgi", "dip", "worker"]}, users)
+    out = Path(os.environ.get("LOAD_OUT") or ROOT / "bench" / "results" / "load.md")
+    compared = {k: v for k, v in HEADLINES.items() if " × " in k}
+    if compared:  # LOAD_SHAPES: the other shapes tried, beside the chosen ones
+        lines += ["### Server shape: the same crowd on other shapes (`LOAD_SHAPES`)", "",
+                  "| set-up, processes × threads | p50 ms | p95 ms | errors | requests | "
+                  "load average before |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {k} | {v['p50']:.0f} | {v['p95']:.0f} | {v['errors']} | {v['requests']:,} | "
+                  f"{v['load_average']:.1f} |" for k, v in compared.items()] + [""]
     out.write_text("\n".join(lines) + "\n")
+    (out.parent / "load.json").write_text(json.dumps(
+        {k: v for k, v in HEADLINES.items() if " × " not in k}))
     print(out.read_text())
 
 

@@ -86,3 +86,7 @@ if __name__ == "__main__":
     rows = [r for r in (out.read_text().splitlines() if out.exists() else [])
             if r.startswith("| ") and not r.startswith(("| code", f"| {label} |"))]
     out.write_text(HEAD.format(runs=RUNS) + "\n".join(rows + [line]) + "\n")
+    if label == "this code":  # the headline for BENCHMARKS.md's summary (bench/summary.py)
+        import json
+
+        (out.parent / "signin.json").write_text(json.dumps(result))

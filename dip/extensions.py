@@ -35,11 +35,23 @@ babel = Babel()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_for_many_readers(dbapi_connection, _record) -> None:
-    """Embedded SQLite serves a whole learning centre: write-ahead logging lets pages be read
-    while one request writes, and a busy timeout makes a second writer wait, not fail."""
+    """Embedded SQLite serves a whole learning centre (many threads in two processes).
+
+    - Write-ahead logging: pages are read while one request writes.
+    - A busy timeout, set first (so even the pragmas below wait rather than fail): a second
+      writer waits for the first, up to 10 s, instead of failing with "database is locked".
+    - Writers take the write lock when they begin (``BEGIN IMMEDIATE``, which the driver issues
+      before a transaction's first INSERT, UPDATE or DELETE; reads before it run on their own).
+      A deferred transaction that had read first would have to upgrade its read snapshot to a
+      write, and SQLite refuses that at once, whatever the timeout, when another writer
+      committed in between: the "database is locked" errors a class signing in produced.
+      Transactions stay short: no hashing or other slow work between their first write and
+      their commit (accounts.services.authenticate hashes first).
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = "IMMEDIATE"
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -3,6 +3,7 @@
 The database, not RQ, holds the truth about a piece of work (an import batch, a report);
 jobs are idempotent, so running one inline, twice, or again after a lost worker is safe.
 """
+import importlib
 import logging
 
 from flask import Flask, current_app
@@ -51,8 +52,19 @@ def get_queue():
     return Queue(QUEUE_NAME, connection=redis_connection(), job_class=AppJob)
 
 
+def job_function(func):
+    """A job function, or the one a dotted name (``"jobs.earnings.recompute"``) names."""
+    if isinstance(func, str):
+        module, _, name = func.rpartition(".")
+        return getattr(importlib.import_module(module), name)
+    return func
+
+
 def enqueue(func, *args, **kwargs) -> str:
     """Run ``func(*args, **kwargs)`` in the background; return ``queued`` or ``inline``.
+
+    ``func`` may be a dotted name: features enqueue ``jobs/`` functions by name, so no
+    feature imports ``jobs/`` (which imports the features).
 
     Without Redis configured, or when Redis does not answer, the job runs now, in this
     process: the page takes longer, but nothing waits on a queue nobody serves.
@@ -70,5 +82,5 @@ def enqueue(func, *args, **kwargs) -> str:
             return "queued"
         except RedisError:
             log.warning("Redis unavailable; running %s inline", getattr(func, "__name__", func))
-    func(*args, **kwargs)
+    job_function(func)(*args, **kwargs)
     return "inline"

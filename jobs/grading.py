@@ -1,8 +1,7 @@
 """Grading-aid jobs: ids in, a service call."""
+from dip.modules.assignments import checks
 
 
 def check_submission(submission_id: int) -> None:
     """Check the uploaded file of Submission ``submission_id`` and store its checklist."""
-    from dip.modules.assignments.checks import check_submission as run
-
-    run(submission_id)
+    checks.check_submission(submission_id)

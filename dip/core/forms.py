@@ -22,6 +22,9 @@ class LocaleNumberField(StringField):
     text box keeps what was typed, and a stored value is shown with the locale's decimal sign."""
 
     def __init__(self, label=None, validators=None, places: str = "0.00", **kwargs):
+        # A number box keeps its digits in their own order inside a right-to-left page, and
+        # phones offer the number keyboard with the decimal sign.
+        kwargs["render_kw"] = {"dir": "auto", "inputmode": "decimal", **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
         self.places = places
 

@@ -7,7 +7,6 @@ compiles to what SQLite and PostgreSQL each understand.
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -53,9 +52,12 @@ def as_date(value) -> date:
 
 
 class month_start(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
-    """SQL for the first day of the month of a date column: ``month_start(Entry.earned_on)``."""
+    """SQL for the first day of the month of a date column: ``month_start(Entry.earned_on)``.
 
-    type = Date()
+    Untyped on purpose: SQLite answers text, PostgreSQL a date (read either with
+    :func:`as_date`); typing it would parse every row of a full recompute on SQLite.
+    """
+
     inherit_cache = True
     name = "month_start"
 

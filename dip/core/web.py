@@ -20,7 +20,7 @@ from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from dip.core import access, clock, locales, logs, memo, money, pages, parked
+from dip.core import access, clock, locales, logs, memo, money, pages, parked, styles
 from dip.core.once import FIELD, new_token
 
 #: Each interface language in its own name (the order of the language links and choices).
@@ -105,6 +105,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     version = _static_version(app)
     logs.init_app(app)
+    policy = CSP.replace("style-src 'self'", f"style-src 'self' {styles.init_app(app)}")
 
     @app.before_request
     def start_request():
@@ -127,7 +128,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def finish_response(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
@@ -157,6 +158,7 @@ def init_app(app: Flask) -> None:
             "languages": LANGUAGE_NAMES,
             "nav": pages.nav_bar(current_user),
             "static_v": version,
+            **styles.head(app),
         }
         return g._template_globals
 

@@ -1,14 +1,14 @@
 """Exchange rates belong to a site, or (site_id NULL) to every site; existing rates stay all-site.
 
 Revision ID: 3b9d2e71c4a8
-Revises: a231e424f88c
+Revises: b3f1c8d2e4a7
 Create Date: 2026-12-02 01:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "3b9d2e71c4a8"
-down_revision = "a231e424f88c"
+down_revision = "b3f1c8d2e4a7"
 branch_labels = None
 depends_on = None
 

@@ -160,7 +160,8 @@ def test_overview_pages_do_not_load_lesson_bodies(client, auth, world, drawn, ma
     sync(drawn)
     auth.login("learner.a")
     client.get("/learn/alpha/")  # the module page's pack size is made once per content
-    for url in ("/", "/learn/", "/learn/alpha/", "/learn/alpha/first"):
+    for url in ("/", "/learn/", "/learn/alpha/", "/learn/alpha/first", "/assignments/",
+                "/earnings/", "/proposals/", "/portfolio/"):
         with _Statements() as sql:
             assert client.get(url).status_code == 200
         reading = sql.reading_lesson_texts()
@@ -175,3 +176,20 @@ def test_overview_pages_do_not_load_lesson_bodies(client, auth, world, drawn, ma
     with _Statements() as sql:
         assert client.get(f"/cohorts/{world['cohort_a'].id}/progress").status_code == 200
     assert sql.reading_lesson_texts() == []
+
+
+def test_a_learner_home_asks_the_database_each_thing_once(client, auth, world, drawn):
+    """The home's panels share what they read: the learner's profile and cohort, the lessons
+    done, the plan's outline, once each, and no assignment's instructions in any language."""
+    sync(drawn)
+    auth.login("learner.a")
+    client.get("/")
+    with _Statements() as sql:
+        assert client.get("/").status_code == 200
+
+    def reads(table):
+        return [s for s in sql.seen if re.search(rf"FROM {table}\b", s)]
+
+    for table in ("learner_profiles", "cohorts", "lesson_completions", "cohort_schedules"):
+        assert len(reads(table)) <= 1, (table, len(reads(table)))
+    assert not [s for s in sql.seen if re.search(r"assignments\.(texts|instructions)", s)]

@@ -150,8 +150,12 @@ def test_upwork_legacy_export():
     assert sum(r.amount for r in parsed.rows) == Decimal("245.00")
 
 
-def test_upwork_slashed_dates_are_month_first():
-    parsed = parse(upwork_row("Hourly", "5", when="03/04/2026"), "s.csv", today=TODAY)
+def test_slashed_dates_that_read_two_ways_are_asked_never_guessed():
+    with pytest.raises(s.DateOrderNeeded) as asked:
+        parse(upwork_row("Hourly", "5", when="03/04/2026"), "s.csv", today=TODAY)
+    assert asked.value.examples == ["03/04/2026"]
+    parsed = parse(upwork_row("Hourly", "5", when="03/04/2026"), "s.csv", today=TODAY,
+                   order="mdy")
     assert parsed.rows[0].earned_on == date(2026, 3, 4)
 
 
@@ -250,8 +254,13 @@ def test_mapped_mobile_money_statement_cp1252_semicolons_decimal_commas():
     assert rows[2].description == "Paiement reçu – traduction" and rows[2].client == "Café Zomba"
     assert rows[2].earned_on == date(2026, 11, 5)  # day-first, settled by "13/11/2026"
     assert rows[3].amount == Decimal("12500.50") and rows[3].client == "École Dzaleka"
-    assert rows[4].amount == Decimal("-150.00") and rows[4].platform == "other"
+    # Money paid out (a negative amount) is not income, unless the mapping says fees.
+    assert 4 not in rows and [k.line for k in parsed.skipped] == [4]
     assert parsed.rejected[0].line == 5 and "XYZ" in parsed.rejected[0].reason
+    as_fees = parse(read("mobile_money_cp1252.csv"), "mpamba.csv",
+                    dict(MM_MAPPING, negatives="fee"), today=TODAY)
+    fee = {r.line: r for r in as_fees.rows}[4]
+    assert fee.amount == Decimal("-150.00") and fee.platform == "other"
 
 
 def test_mapping_with_default_currency_and_missing_columns():

@@ -21,11 +21,11 @@ def test_reviewer_export_is_built_and_downloaded(client, auth, dataset, monkeypa
     import dip.queue
 
     real = dip.queue.enqueue
-    monkeypatch.setattr(dip.queue, "enqueue", lambda f, *a: enqueued.append((f.__name__, a)) or real(f, *a))
+    monkeypatch.setattr(dip.queue, "enqueue", lambda f, *a: enqueued.append((f, a)) or real(f, *a))
     auth.login("reviewer.a")
     response = ask(client, site=dataset["site_a"])
     run = db.session.query(ReportRun).one()
-    assert enqueued == [("build_report", (run.id,))]
+    assert enqueued == [("jobs.reports.build_report", (run.id,))]
     assert response.location.endswith(f"/outcomes/exports/{run.id}")
     assert run.status == "done" and run.threshold == 5
     page = client.get(f"/outcomes/exports/{run.id}")

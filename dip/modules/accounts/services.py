@@ -165,9 +165,14 @@ def authenticate(username: str, password: str, address: str, device: str | None 
     if wait:
         return SignIn(None, wait)
     if passwords.verify(user.password_hash if user else None, password) and user.active:
-        throttle.settle(gates)
+        # Hash before the first write: the transaction below holds SQLite's write lock from
+        # its first statement to its commit, and other sign-ins must not wait for a hash.
+        rehashed = None
         if passwords.needs_rehash(user.password_hash):  # scrypt or pbkdf2 of old: Argon2id now
-            user.password_hash = passwords.hash_password(password)
+            rehashed = passwords.hash_password(password)
+        throttle.settle(gates)
+        if rehashed:
+            user.password_hash = rehashed
         user.last_sign_in_at = utcnow()
         device = devices.valid(device) or devices.new_token()
         devices.remember(device, user)

@@ -33,13 +33,12 @@ def recheck(older_than: int):
 
 def reconcile_checks(older_than: int) -> str:
     """Queue again the grading aids of submissions waiting longer than ``older_than`` minutes."""
-    import jobs.grading
     from dip.modules.assignments.checks import waiting
     from dip.queue import enqueue
 
     ids = waiting(older_than)
     for submission_id in ids:
-        enqueue(jobs.grading.check_submission, submission_id)
+        enqueue("jobs.grading.check_submission", submission_id)
     return f"{len(ids)} submission check(s) queued again"
 
 

@@ -3,6 +3,7 @@
 Attendance, completion and certificates live in ``completion.py``; their public functions
 are re-exported here for the features that read them (outcomes, portfolio).
 """
+import functools
 import logging
 import re
 
@@ -33,7 +34,14 @@ MAX_TEXT = 50_000
 
 def render_markdown(text: str) -> Markup:
     """Instructions as safe HTML (Markdown, then cleaned of anything active)."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    return _rendered(str(text or ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(text: str) -> Markup:
+    # Keyed by the text itself, so never stale: each page view of the same instructions (a
+    # whole class opens the week's assignment) reuses the HTML instead of parsing again.
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"])
     return Markup(nh3.clean(html))
 
 

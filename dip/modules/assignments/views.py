@@ -5,7 +5,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
-import jobs.grading
 from dip.core import pages, scope, uploads
 from dip.core.access import MANAGERS, STAFF, Role, roles
 from dip.core.errors import ServiceError
@@ -113,7 +112,7 @@ def detail(assignment_id: int):
                 services.save_draft(assignment, current_user.id, form.text.data)
         else:
             if sub.checks_status == "queued":
-                enqueue(jobs.grading.check_submission, sub.id)
+                enqueue("jobs.grading.check_submission", sub.id)
             flash(_("Sent. Your trainer will grade it."), "success")
             return redirect(url_for("assignments.detail", assignment_id=assignment.id))
     return _detail_page(assignment, form, kept_from=kept and kept["sent"])

@@ -39,22 +39,20 @@ def reconcile_imports(older_than: int) -> str:
 
 def reconcile_income(older_than: int) -> str:
     """Queue again the recomputes of learner-months still due (their job was lost)."""
-    import jobs.earnings
     from dip.modules.earnings.income import CHUNK, overdue
     from dip.queue import enqueue
 
     pairs = [[lid, month.isoformat()] for lid, month in overdue(older_than)]
     for start in range(0, len(pairs), CHUNK):
-        enqueue(jobs.earnings.recompute, pairs[start:start + CHUNK])
+        enqueue("jobs.earnings.recompute", pairs[start:start + CHUNK])
     return f"{len(pairs)} learner-month(s) of income queued again"
 
 
 def nightly_recompute() -> str:
     """Queue a full income recompute."""
-    import jobs.earnings
     from dip.queue import enqueue
 
-    return f"full income recompute {enqueue(jobs.earnings.recompute_all)}"
+    return f"full income recompute {enqueue('jobs.earnings.recompute_all')}"
 
 
 commands = [income_group]

@@ -6,12 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import jobs.earnings
 from dip.core.access import Role, roles
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
-from dip.modules.earnings import imports, services, statements
+from dip.modules.earnings import import_mapping as steps, imports, services, statements
 from dip.modules.earnings.blueprint import bp
 from dip.modules.earnings.forms import ImportForm
 from dip.queue import enqueue
@@ -44,7 +43,7 @@ def _batch_or_404(batch_id: int):
 def _enqueue(batch) -> None:
     """Queue the import; run inline without Redis (a crash there is already on the batch)."""
     try:
-        enqueue(jobs.earnings.import_statement, batch.id)
+        enqueue(imports.IMPORT_JOB, batch.id)
     except Exception:  # noqa: BLE001 - the batch row holds the reason shown on the status page
         log.exception("inline import of batch %s failed", batch.id)
 
@@ -109,31 +108,48 @@ def retry_import(batch_id: int):
 @roles(*LOGGERS)
 @once
 def import_mapping(batch_id: int):
-    """Say once which columns hold what; see the first rows as they will be read; import."""
+    """Say which columns hold what (for a layout we do not know) and how dates are written (when
+    the file does not say); see the first rows as they will be read; import."""
     batch = _batch_or_404(batch_id)
     if batch.status != "mapping":
         return redirect(url_for("earnings.import_status", batch_id=batch.id))
     try:
-        header, _rows = imports.header_of(batch)
+        header, records = steps.header_of(batch)
     except statements.StatementError as error:
         flash(str(error), "error")
         return redirect(url_for("earnings.import_statement"))
-    values = request.form if request.method == "POST" else {}
-    mapping, errors, shown = {}, {}, None
+    known = statements.detect(header) is not None
+    mapping, errors, shown = None, {}, None
     if request.method == "POST":
+        values = request.form
+        action = values.get("action")
+        currency = values.get("default_currency") or None
         try:
-            mapping = imports.clean_mapping(header, values)
-            shown = imports.preview(batch, mapping, request.form.get("default_currency") or None)
-            if request.form.get("action") == "import":
-                imports.confirm_mapping(current_user, batch, mapping,
-                                        request.form.get("default_currency") or None)
+            if known:
+                order = values.get("date_order") or None
+                shown = steps.preview(batch, None, currency, order=order)
+                if action == "import":
+                    steps.confirm_order(batch, order)
+            else:
+                mapping = steps.clean_mapping(header, values, records, strict=action == "import")
+                shown = steps.preview(batch, mapping, currency, order=mapping.get("date_order"))
+                if action == "import":
+                    steps.confirm_mapping(current_user, batch, mapping, currency)
+            if action == "import":
                 _enqueue(batch)
                 return redirect(url_for("earnings.import_status", batch_id=batch.id))
         except ServiceError as error:
             errors[error.field or "date"] = str(error.message)
-    return render_template("earnings/import_mapping.html", batch=batch, header=header,
-                           fields=imports.MAPPED_FIELDS, mapping=mapping, errors=errors,
-                           preview=shown, values=values), 200 if not errors else 422
+    else:
+        remembered = None if known else steps.mapping_for(current_user, batch.learner_id, header)
+        mapping = dict(remembered.mapping) if remembered else None
+        values = steps.form_values(mapping, header, records) if mapping else {}
+    return render_template(
+        "earnings/import_mapping.html", batch=batch, header=header, known=known,
+        fields=steps.MAPPED_FIELDS, optional=steps.OPTIONAL, values=values, errors=errors,
+        preview=shown, choices=steps.value_choices(header, records, mapping or {}),
+        dates=steps.date_examples(header, records, mapping) if known or mapping else [],
+    ), 200 if not errors else 422
 
 
 @bp.route("/earnings/import/template.csv")

@@ -6,6 +6,7 @@ learner, rows are inserted with "on conflict do nothing" in committed chunks, an
 counts are read back from the database at the end, so a rerun finishes the work without
 adding a row twice and reports the same numbers a clean run would.
 """
+import codecs
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -19,15 +20,17 @@ from dip.core import uploads
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
 from dip.extensions import db
-from dip.modules.earnings import statements
-from dip.modules.earnings.models import KINDS, PLATFORMS, ColumnMapping, EarningEntry, ImportBatch
 from dip.core.months import as_date as _as_date, month_start
+from dip.modules.earnings import import_mapping, statements
+from dip.modules.earnings.models import KINDS, PLATFORMS, EarningEntry, ImportBatch
 from dip.modules.earnings.services import clean_currency, may_log_for
+from dip.modules.earnings.statements import mapped
 
 log = logging.getLogger("dip.earnings.imports")
+#: The job that runs :func:`run`, by name: features never import ``jobs/``.
+IMPORT_JOB = "jobs.earnings.import_statement"
 CHUNK = 1000
 MAX_ATTEMPTS = 5
-MAPPED_FIELDS = ("date", "amount", "currency", "description", "client")
 KIND_SET, PLATFORM_SET = frozenset(KINDS), frozenset(PLATFORMS)
 
 
@@ -35,6 +38,8 @@ def _kind_of(data: bytes, filename: str) -> str:
     """``xlsx`` or ``csv`` by content, refusing anything else with a clear message."""
     if uploads.sniff(data) == "xlsx":
         return "xlsx"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"  # Excel's "Unicode Text": tab-separated UTF-16, whatever its extension
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
         raise ServiceError(_l("This is not a CSV or Excel (.xlsx) file. Save the statement as CSV "
                               "or .xlsx and send it again."), "file")
@@ -43,8 +48,10 @@ def _kind_of(data: bytes, filename: str) -> str:
 
 def start(user, learner_id: int, data: bytes, filename: str,
           default_currency: str | None = None) -> ImportBatch:
-    """Check and store an uploaded statement; return its batch (``queued``, or ``mapping`` when
-    the format is unknown and no mapping is remembered for its header)."""
+    """Check and store an uploaded statement; return its batch: ``queued``, or ``mapping`` when
+    a person must say something first (the columns of an unknown layout, unless this person
+    confirmed a mapping for its header that covers every type and status in it; or the
+    day/month order when the file's dates read two ways)."""
     if not may_log_for(user, learner_id):
         raise ServiceError(_l("You cannot import earnings for this learner."), "learner")
     if not data:
@@ -67,80 +74,20 @@ def start(user, learner_id: int, data: bytes, filename: str,
     batch = ImportBatch(learner_id=learner_id, uploaded_by_id=user.id, file_key=key,
                         file_name=name[:120], file_size=len(data), default_currency=currency,
                         status="queued", queued_at=utcnow())
-    fmt = statements.detect(header)
-    if fmt is None:
-        remembered = mapping_for(header)
-        if remembered is None:
-            batch.status, batch.queued_at = "mapping", None
+    if statements.detect(header) is None:
+        remembered = import_mapping.mapping_for(user, learner_id, header)
+        # Applied without asking only when this person confirmed it and the file holds no
+        # type or status the mapping has no choice for, and its dates read one way.
+        if remembered is not None and remembered.updated_by_id == user.id \
+                and not mapped.unchosen(remembered.mapping, rows) \
+                and not statements.date_question(header, rows, remembered.mapping):
+            batch.mapping = dict(remembered.mapping)
+            batch.default_currency = currency or remembered.mapping.get("default_currency")
         else:
-            batch.mapping = remembered
+            batch.status, batch.queued_at = "mapping", None
+    elif statements.date_question(header, rows):
+        batch.status, batch.queued_at = "mapping", None  # only the date order to ask
     db.session.add(batch)
-    db.session.commit()
-    return batch
-
-
-def mapping_for(header) -> dict | None:
-    """The mapping remembered for files with this header, if any."""
-    row = db.session.scalar(select(ColumnMapping).where(
-        ColumnMapping.signature == statements.header_signature(header)))
-    return dict(row.mapping) if row else None
-
-
-def header_of(batch: ImportBatch) -> tuple[list[str], list]:
-    """The header and rows of a stored statement."""
-    return statements.read_table(uploads.read(batch.file_key), batch.file_name)
-
-
-def clean_mapping(header, values: dict) -> dict:
-    """Column indexes for date, amount, currency, description and client; date and amount required."""
-    mapping = {}
-    for name in MAPPED_FIELDS:
-        raw = values.get(name)
-        if raw in (None, "", "-1"):
-            continue
-        try:
-            index = int(raw)
-        except (TypeError, ValueError):
-            raise ServiceError(_l("Choose a column from the list."), name) from None
-        if not 0 <= index < len(header):
-            raise ServiceError(_l("Choose a column from the list."), name)
-        mapping[name] = index
-    if "date" not in mapping:
-        raise ServiceError(_l("Say which column holds the date."), "date")
-    if "amount" not in mapping:
-        raise ServiceError(_l("Say which column holds the amount."), "amount")
-    return mapping
-
-
-def preview(batch: ImportBatch, mapping: dict, currency: str | None = None, limit: int = 5):
-    """The first rows as they will be read with ``mapping``."""
-    if currency:
-        currency = clean_currency(currency, "default_currency")
-    try:
-        return statements.preview(uploads.read(batch.file_key), batch.file_name, mapping,
-                                  limit=limit, default_currency=currency or batch.default_currency,
-                                  today=today())
-    except statements.StatementError as error:
-        raise ServiceError(str(error), "date") from None
-
-
-def confirm_mapping(user, batch: ImportBatch, mapping: dict, currency: str | None) -> ImportBatch:
-    """Remember ``mapping`` for this header and queue the batch."""
-    if batch.status != "mapping":
-        return batch
-    header, _rows = header_of(batch)
-    if "currency" not in mapping and not currency:
-        raise ServiceError(_l("The file has no currency column: choose the currency of its "
-                              "amounts."), "default_currency")
-    if currency:
-        batch.default_currency = clean_currency(currency, "default_currency")
-    signature = statements.header_signature(header)
-    row = db.session.scalar(select(ColumnMapping).where(ColumnMapping.signature == signature))
-    if row is None:
-        row = ColumnMapping(signature=signature, header=list(header))
-        db.session.add(row)
-    row.mapping, row.updated_by_id, row.updated_at = mapping, user.id, utcnow()
-    batch.mapping, batch.status, batch.queued_at = mapping, "queued", utcnow()
     db.session.commit()
     return batch
 
@@ -167,7 +114,8 @@ def run(batch_id: int) -> None:
         data = uploads.read(batch.file_key)
         try:
             parsed = statements.parse(data, batch.file_name, mapping=batch.mapping,
-                                      default_currency=batch.default_currency, today=today())
+                                      default_currency=batch.default_currency, today=today(),
+                                      order=batch.date_order)
         except statements.StatementError as error:
             _fail(batch, str(error))
             return
@@ -298,14 +246,13 @@ def retry(batch: ImportBatch) -> None:
 
 def reconcile(older_than_minutes: int = 40) -> list[int]:
     """Queue again every batch a lost job or worker left queued or running; return their ids."""
-    import jobs.earnings
     from dip.queue import enqueue
 
     ids = stale(older_than_minutes)
     for batch_id in ids:
         requeue(batch_id)
         try:
-            enqueue(jobs.earnings.import_statement, batch_id)
+            enqueue(IMPORT_JOB, batch_id)
         except Exception:  # noqa: BLE001 - run inline and failed: the batch row says why
             log.exception("import batch %s failed again", batch_id)
     return ids

@@ -112,6 +112,7 @@ class ImportBatch(db.Model):
     format: Mapped[str | None] = mapped_column(String(16))
     default_currency: Mapped[str | None] = mapped_column(String(3))
     mapping: Mapped[dict | None] = mapped_column(db.JSON)
+    date_order: Mapped[str | None] = mapped_column(String(3))  # "dmy" or "mdy", as the person said
     rows_read: Mapped[int] = mapped_column(default=0)
     added: Mapped[int] = mapped_column(default=0)
     duplicates: Mapped[int] = mapped_column(default=0)
@@ -133,12 +134,22 @@ class ImportBatch(db.Model):
 
 
 class ColumnMapping(db.Model):
-    """Which columns of an unknown statement hold what, remembered by the file's header."""
+    """Which columns of an unknown statement hold what, remembered by the file's header.
+
+    A mapping belongs to its owner: the learner for their own uploads, the learner's site
+    for staff uploads (``owner`` is ``learner:<id>`` or ``site:<id>``). It is applied
+    without asking only to uploads of the person who last confirmed it
+    (``updated_by_id``); anyone else sees the mapping step pre-filled and confirms it.
+    """
 
     __tablename__ = "column_mappings"
+    __table_args__ = (UniqueConstraint("signature", "owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    signature: Mapped[str] = mapped_column(String(64), unique=True)
+    signature: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(40))
+    owner_learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    owner_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     header: Mapped[list] = mapped_column(db.JSON, default=list)
     mapping: Mapped[dict] = mapped_column(db.JSON, default=dict)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

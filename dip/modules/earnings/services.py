@@ -153,7 +153,6 @@ def visible_entry(user, entry_id: int) -> EarningEntry | None:
 
 def _touch(pairs) -> None:
     """Note the (learner, month) pairs a change touched as due, then enqueue their recompute."""
-    from jobs.earnings import recompute
     from dip.queue import enqueue
 
     pairs = sorted({(int(lid), _as_date(m).replace(day=1)) for lid, m in pairs})
@@ -161,7 +160,7 @@ def _touch(pairs) -> None:
         return
     mark_due(pairs)
     try:
-        enqueue(recompute, [[lid, m.isoformat()] for lid, m in pairs])
+        enqueue("jobs.earnings.recompute", [[lid, m.isoformat()] for lid, m in pairs])
     except Exception:  # noqa: BLE001 - run inline and failed: the change itself is saved
         # The entry or rate is committed and the months stay due: reconcile runs them again.
         db.session.rollback()

@@ -2,8 +2,6 @@
 import click
 from flask.cli import AppGroup
 
-from jobs.reports import build_report
-
 outcomes_cli = AppGroup("outcomes", help="Outcome reports.")
 
 
@@ -22,7 +20,7 @@ def requeue_stale(older_than: int) -> list[int]:
 
     ids = stale_runs(older_than)
     for run_id in ids:
-        enqueue(build_report, run_id)
+        enqueue("jobs.reports.build_report", run_id)
     return ids
 
 

@@ -169,9 +169,8 @@ def exports():
         if services.is_reviewer(current_user):
             services.audit(current_user, "export", f"#{run.id} {choice.describe()}")
         from dip.queue import enqueue
-        from jobs.reports import build_report
 
-        enqueue(build_report, run.id)
+        enqueue("jobs.reports.build_report", run.id)
         flash(_("The export is being made."), "success")
         return redirect(url_for("outcomes.export", run_id=run.id))
     runs = db.session.scalars(select(ReportRun).where(ReportRun.requested_by_id == current_user.id)

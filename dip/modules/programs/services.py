@@ -5,7 +5,6 @@ from decimal import Decimal
 from zoneinfo import available_timezones
 
 from babel import Locale
-from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -14,6 +13,7 @@ from dip.core.memo import per_session
 from dip.core.access import Role
 from dip.core.clock import today
 from dip.core.errors import ServiceError
+from dip.core.money import is_currency
 from dip.core.months import add_months
 from dip.extensions import db
 from dip.modules.accounts.models import User
@@ -33,7 +33,7 @@ def create_site(name: str, country: str, currency: str, timezone: str) -> Site:
         raise ServiceError(_l("A site called %(name)s already exists.", name=name), "name")
     if country not in Locale("en").territories or not country.isalpha() or len(country) != 2:
         raise ServiceError(_l("Use a two-letter country code such as MW, KE or JO."), "country")
-    if currency not in list_currencies():
+    if not is_currency(currency):
         raise ServiceError(_l("Use a three-letter currency code such as MWK, KES or JOD."),
                            "currency")
     if timezone not in available_timezones():

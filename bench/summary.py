@@ -1,0 +1,55 @@
+"""Issue 15's goals beside the figures before it and now: bench/results/issue15.md.
+
+    .venv/bin/python bench/summary.py   # after bench/signin.py, learner_pages.py, load.py, slow_link.py
+
+Reads the headline each of those benchmarks leaves in bench/results/<name>.json. The "before"
+figures are the issue's own (a probe from outside on the embedded set-up: gunicorn 2 × 8
+threads, SQLite, 200 learners arriving over 40 s with a 3 s think time).
+"""
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def read(name: str) -> dict:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def main() -> None:
+    signin, pages, load, link = read("signin"), read("learner_pages"), read("load"), read("slow_link")
+    rows = []
+    if signin:
+        rows.append(("Sign-in, server CPU", "≤ 50 ms", "218 ms",
+                     f"{signin['right']:.0f} ms (wrong password {signin['wrong']:.0f}, unknown "
+                     f"name {signin['unknown']:.0f})"))
+    if pages:
+        worst = max(pages, key=pages.get)
+        rows.append(("Learner page view, server CPU", "≤ 10 ms", "19 ms (home)",
+                     f"{pages.get('home', 0):.1f} ms home; at most {pages[worst]:.1f} ms ({worst})"))
+    for label, f in load.items():
+        rows.append((f"200 learners, {label}: p95 / errors", "≤ 300 ms / 0",
+                     "734 ms / 11 (embedded)" if "SQLite" in label else "6–10 s (BENCHMARKS.md)",
+                     f"{f['p95']:.0f} ms / {f['errors']} (p50 {f['p50']:.0f} ms; "
+                     f"{f['arrival_rate']:.1f} arrivals a second; load average "
+                     f"{f['load_average']:.1f} before the run)"))
+    firsts = {k: v for k, v in link.items() if "first visit" in k and "(before)" not in k}
+    befores = {k: v for k, v in link.items() if "(before)" in k}
+    if firsts:
+        worst = max(firsts, key=lambda k: firsts[k]["last_byte"])
+        before = max((v["load"] for v in befores.values()), default=None)
+        rows.append(("First visit, cold HTTPS, Regular 2G, to the last byte", "≤ 1.2 s",
+                     "~1.46 s" + (f" (measured here: {before / 1000:.2f} s)" if before else ""),
+                     f"{firsts[worst]['last_byte'] / 1000:.2f} s at most ({worst})"))
+    lines = ["## Issue 15 at a glance", "",
+             "Each figure is reproduced by `bench/run` (the section named in the first column "
+             "has the details). Before: the figures in issue 15.", "",
+             "| goal | target | before | now |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    (RESULTS / "issue15.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
