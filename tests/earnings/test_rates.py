@@ -173,3 +173,13 @@ def test_learners_and_trainers_cannot_change_rates(client, auth, world):
         assert client.post("/rates/", data=form(currency="MWK", month="2026-03", rate="1",
                                                 direction="per_usd")).status_code == 403
         auth.logout()
+
+
+def test_a_rates_file_for_another_site_saves_nothing(client, auth, world):
+    csv = b"currency,month,units_per_usd\nMWK,2026-02,1735\n"
+    auth.login(world["coordinator"].username)
+    response = client.post("/rates/import", data=form(
+        file=(io.BytesIO(csv), "rates.csv"), import_site=str(world["site_b"].id)),
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "only for the sites you coordinate" in response.get_data(as_text=True)
+    assert db.session.query(ExchangeRate).count() == 0

@@ -259,8 +259,9 @@ def import_rates():
     site = upload.import_site.data or ""
     saved, errors = exchange.import_rates(current_user, rows, int(site) if site.isdigit() else None)
     flash(ngettext_rates(saved), "success" if saved or not errors else "error")
-    for line, reason in errors[:50]:
-        flash(_("Line %(line)s: %(reason)s", line=line, reason=reason), "error")
+    for line, reason in errors[:50]:  # line 0: the whole file (a site not theirs)
+        flash(_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason,
+              "error")
     return redirect(url_for("earnings.rates"))
 
 
