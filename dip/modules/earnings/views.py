@@ -61,6 +61,7 @@ def index():
     return render_template("earnings/staff_index.html",
                            rows=services.recent_entries(current_user),
                            missing=exchange.missing_rates(current_user),
+                           sites=dict(exchange.rate_sites(current_user)),
                            manager=current_user.role in MANAGERS)
 
 
@@ -238,7 +239,8 @@ def rates():
             return redirect(url_for("earnings.rates"))
     return render_template("earnings/rates.html", form=form, upload=upload,
                            rates=exchange.visible_rates(current_user),
-                           missing=exchange.missing_rates(current_user))
+                           missing=exchange.missing_rates(current_user),
+                           sites=dict(exchange.rate_sites(current_user)))
 
 
 @bp.route("/rates/import", methods=["POST"])
