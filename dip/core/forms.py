@@ -24,7 +24,8 @@ class LocaleNumberField(StringField):
     def __init__(self, label=None, validators=None, places: str = "0.00", **kwargs):
         # A number box keeps its digits in their own order inside a right-to-left page, and
         # phones offer the number keyboard with the decimal sign.
-        kwargs["render_kw"] = {"dir": "auto", "inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        kwargs["render_kw"] = {"dir": "auto", "inputmode": "decimal",
+                               **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
         self.places = places
 
