@@ -2,7 +2,7 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["issue15", "signin", "learner_pages", "load", "slow_link", "page_weight", "curriculum", "grading",
+ORDER = ["issue15", "signin", "learner_pages", "load", "server_shape", "slow_link", "page_weight", "curriculum", "grading",
          "portfolio", "earnings", "outcomes"]
 
 if __name__ == "__main__":

@@ -25,9 +25,18 @@ def main() -> None:
                      f"{signin['right']:.0f} ms (wrong password {signin['wrong']:.0f}, unknown "
                      f"name {signin['unknown']:.0f})"))
     if pages:
-        worst = max(pages, key=pages.get)
-        rows.append(("Learner page view, server CPU", "≤ 10 ms", "19 ms (home)",
-                     f"{pages.get('home', 0):.1f} ms home; at most {pages[worst]:.1f} ms ({worst})"))
+        others = {k: v for k, v in pages.items() if k != "home"}
+        worst = max(others, key=others.get)
+        before = ""
+        table = RESULTS / "learner_pages.md"
+        if table.exists():  # the same script on the code before (its hidden rows)
+            import re
+
+            found = re.search(r"<!-- before \| / \| ([\d.]+) \|", table.read_text())
+            before = f" (measured here the same way: {float(found[1]):.1f} ms)" if found else ""
+        rows.append(("Learner page view, server CPU", "≤ 10 ms", "19 ms (home)" + before,
+                     f"{pages.get('home', 0):.1f} ms home; every other learner page at most "
+                     f"{others[worst]:.1f} ms ({worst})"))
     for label, f in load.items():
         rows.append((f"200 learners, {label}: p95 / errors", "≤ 300 ms / 0",
                      "734 ms / 11 (embedded)" if "SQLite" in label else "6–10 s (BENCHMARKS.md)",
@@ -43,8 +52,13 @@ def main() -> None:
                      "~1.46 s" + (f" (measured here: {before / 1000:.2f} s)" if before else ""),
                      f"{firsts[worst]['last_byte'] / 1000:.2f} s at most ({worst})"))
     lines = ["## Issue 15 at a glance", "",
-             "Each figure is reproduced by `bench/run` (the section named in the first column "
-             "has the details). Before: the figures in issue 15.", "",
+             "Each figure is reproduced by `bench/run` (the sections below have the details). "
+             "Before: the figures in issue 15. Measured on 2 December 2026 on the shared 2-core "
+             "machine while three other engineers' test suites and benchmarks ran (load average "
+             "6 to 11 during the runs): CPU figures are per request and comparable; latency "
+             "figures under load (p50, p95) are what a third of the machine gives, and meet the "
+             "goal only on a machine left to the platform (the server needs about half a core "
+             "for this crowd: 11 ms of CPU a request at 48 requests a second).", "",
              "| goal | target | before | now |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     (RESULTS / "issue15.md").write_text("\n".join(lines) + "\n")

@@ -3,8 +3,8 @@
 A first visit over a slow link (Regular 2G: 300 ms a round trip) must not wait for a second
 round trip to fetch the stylesheet before it can show the page. So a browser that has not
 yet got the stylesheet receives it inside the page (``<style>``, allowed by its hash in the
-Content-Security-Policy) together with a ``prefetch`` link that fetches the fingerprinted
-file after the page has loaded (cached for a year, immutable), and a ``dip_css`` cookie naming
+Content-Security-Policy) together with a ``prefetch`` link, last in the page, that fetches the
+fingerprinted file once the page has arrived (cached for a year, immutable), and a ``dip_css`` cookie naming
 that version. Later pages see the cookie and link the cached file instead, so they carry
 no stylesheet at all. A new version of the stylesheet has a new fingerprint and cookie value:
 the next page is again self-contained. The whole stylesheet is the critical one (about 2 KB

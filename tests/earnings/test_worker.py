@@ -94,6 +94,7 @@ def _count(learner_id) -> int:
         EarningEntry.learner_id == learner_id))
 
 
+@pytest.mark.slow  # a long drill (a minute or more): .ci/run runs it
 def test_killed_worker_then_reconcile_adds_every_row_exactly_once(app, runner, make_cohort,
                                                                    make_user, redis_queue):
     import jobs.earnings
@@ -150,6 +151,7 @@ def _rows(learner_id) -> list:
         EarningEntry.learner_id == learner_id)).all())
 
 
+@pytest.mark.slow  # a long drill (a minute or more): .ci/run runs it
 def test_recompute_killed_again_and_again_then_reconcile_equals_a_clean_run(
         app, runner, make_cohort, make_user, redis_queue):
     """Kill the worker at a random moment of an income recompute, several times: the months

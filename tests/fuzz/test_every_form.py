@@ -72,6 +72,7 @@ def _value(data, allowed):
     return data.draw(st.one_of(*choices))
 
 
+@pytest.mark.slow  # the longest drill of the suite (minutes): .ci/run runs it
 @pytest.mark.parametrize("role", list(ROLES))
 def test_no_input_to_any_form_gives_a_server_error(app, runner, role):
     assert runner.invoke(args=["dip", "curriculum", "sync"]).exit_code == 0

@@ -5,7 +5,7 @@ Loading the files lives in ``sync.py``; the offline packs in ``offline.py``.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from dip.core import scope
 from dip.core.clock import today
@@ -242,7 +242,8 @@ def learner_plan(user) -> dict | None:
     done = done_ids(user.id)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
     todo = [lesson for lesson in ordered if lesson.id not in done]
-    following = db.session.get(Lesson, todo[0].id) if todo else None
+    following = db.session.get(Lesson, todo[0].id, options=[joinedload(Lesson.module)]) \
+        if todo else None
     return {
         "week": week if week and week <= WEEKS else None, "started": started,
         "start": plans.plan_start(profile), "personal": plans.is_personal(profile),

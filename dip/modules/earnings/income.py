@@ -221,11 +221,12 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
     on = on or today()
     this_month = month_of(on)
     months = [add_months(this_month, -i) for i in range(11, -1, -1)]
-    found = {_as_date(m): Decimal(t) for m, t in db.session.execute(
+    # One learner has a row a month at most: read them all once, for the series and the total.
+    every = {_as_date(m): Decimal(t) for m, t in db.session.execute(
         select(MonthlyIncome.month, MonthlyIncome.total_usd).where(
-            MonthlyIncome.learner_id == learner_id, MonthlyIncome.month >= months[0]))}
-    total = db.session.scalar(select(func.sum(MonthlyIncome.total_usd)).where(
-        MonthlyIncome.learner_id == learner_id))
+            MonthlyIncome.learner_id == learner_id))}
+    found = {m: t for m, t in every.items() if m >= months[0]}
+    total = sum(every.values(), Decimal(0))
     profile = db.session.get(LearnerProfile, learner_id)
     # From the cohort's start (or an earlier month with income), at most twelve months back.
     first = min([this_month, *(m for m, t in found.items() if t)])

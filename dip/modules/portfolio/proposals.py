@@ -18,7 +18,9 @@ from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
 from dip.core.money import AmountError, parse_number
 from dip.extensions import db
-from dip.modules.portfolio.models import STATUSES, Proposal, ProposalComment, ProposalVersion
+from dip.modules.portfolio.models import (
+    STATUSES, PortfolioItem, Proposal, ProposalComment, ProposalVersion, ReadinessMark,
+)
 
 MAX_BODY = 20_000
 MAX_BRIEF = 10_000
@@ -239,6 +241,21 @@ def win_rates(learner_ids) -> dict[int, tuple[int, int]]:
         .where(Proposal.learner_id.in_(learner_ids), Proposal.status.in_(("sent", "won", "lost")))
         .group_by(Proposal.learner_id)).all()
     return {lid: (int(won or 0), int(total)) for lid, won, total in rows}
+
+
+def glance(learner_id: int) -> dict:
+    """A learner's portfolio at a glance, in one query: items, readiness steps ticked, and
+    (won, sent) proposals, or None when nothing was sent yet (the home panel)."""
+    def count(*where):
+        return select(func.count()).where(*where).scalar_subquery()
+
+    sent_where = (Proposal.learner_id == learner_id, Proposal.status.in_(("sent", "won", "lost")))
+    items, ticked, won, sent = db.session.execute(select(
+        count(PortfolioItem.learner_id == learner_id).label("items"),
+        count(ReadinessMark.learner_id == learner_id).label("ticked"),
+        count(*sent_where, Proposal.status == "won").label("won"),
+        count(*sent_where).label("sent"))).one()
+    return {"items": items, "ticked": ticked, "rate": (won, sent) if sent else None}
 
 
 def plain_text(body: str) -> str:

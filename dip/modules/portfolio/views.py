@@ -274,10 +274,10 @@ def cohort_readiness(cohort_id: int):
 @pages.home_panel({Role.LEARNER}, order=40)
 def learner_panel(user):
     """New trainer comments on the learner's proposals, and their portfolio at a glance."""
-    marks = services.marks_of([user.id]).get(user.id, {})
+    seen = proposals.glance(user.id)
     return render_template("portfolio/_panel.html", comments=proposals.new_comments(user.id),
-                           items=services.item_counts([user.id]).get(user.id, 0), ticked=len(marks),
-                           steps=len(READINESS), rate=proposals.win_rates([user.id]).get(user.id))
+                           items=seen["items"], ticked=seen["ticked"], steps=len(READINESS),
+                           rate=seen["rate"])
 
 
 @pages.home_panel({Role.TRAINER}, order=45)
