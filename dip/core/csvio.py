@@ -1,9 +1,10 @@
 """Reading uploaded CSV files the way people really save them.
 
 Spreadsheet programs write UTF-8 with or without a byte-order mark, or Windows-1252, and
-use commas or (in French and other locales) semicolons. The standard library's ``csv``
-does the parsing; this module only finds the encoding and the separator, which no
-library does reliably for such small files.
+use commas or (in French and other locales) semicolons, sometimes naming it on a first
+``sep=;`` line; Excel's "Unicode Text" is UTF-16 and tab-separated. The standard library's
+``csv`` does the parsing; this module only finds the encoding and the separator, which no
+library does reliably for such small files. Learner imports and earnings statements share it.
 """
 import codecs
 import csv
@@ -12,6 +13,7 @@ import re
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 _QUOTED = re.compile(r'"[^"]*"')
+_SEP_LINE = re.compile(r"\s*sep=([,;\t|])\s*")
 
 
 class CsvError(ValueError):
@@ -47,18 +49,30 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def separator(text: str) -> tuple[str, str, int]:
+    """``(delimiter, text, lines skipped)``: Excel's ``sep=;`` first line names the separator
+    (and is not data); otherwise it is sniffed and nothing is skipped."""
+    first, _, rest = text.partition("\n")
+    match = _SEP_LINE.fullmatch(first)
+    if match:
+        return match.group(1), rest, 1
+    return sniff_delimiter(text), text, 0
+
+
 def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
     """Return the header and ``(line_number, row)`` pairs of a CSV file.
 
     Line numbers are those a spreadsheet shows (the header is line 1). Completely empty
     rows are skipped; cells are stripped of surrounding spaces.
     """
-    if b"\x00" in data[:4096]:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data[:4096] and not utf16:
         raise CsvError("binary")
     text = decode(data)
     if not text.strip():
         raise CsvError("empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter, text, skipped = separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
         rows = []
@@ -66,7 +80,7 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
             if not any(v.strip() for v in values):
                 continue
             cells = [v.strip() for v in values] + [""] * (len(header) - len(values))
-            rows.append((reader.line_num, dict(zip(header, cells))))
+            rows.append((reader.line_num + skipped, dict(zip(header, cells))))
     except csv.Error as exc:
         raise CsvError("malformed") from exc
     return header, rows

@@ -17,14 +17,15 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label, render_kw={"dir": "auto"}) for value, label in pairs]
 
 
-class NumberField(StringField):
+class LocaleNumberField(StringField):
     """A number in the reader's language: ``data`` is a Decimal (None when left empty), the
     text box keeps what was typed, and a stored value is shown with the locale's decimal sign."""
 
     def __init__(self, label=None, validators=None, places: str = "0.00", **kwargs):
         # A number box keeps its digits in their own order inside a right-to-left page, and
         # phones offer the number keyboard with the decimal sign.
-        kwargs["render_kw"] = {"dir": "auto", "inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        kwargs["render_kw"] = {"dir": "auto", "inputmode": "decimal",
+                               **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
         self.places = places
 

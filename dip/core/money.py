@@ -69,13 +69,14 @@ def check_amount(amount: Decimal) -> Decimal:
     """``amount`` with two decimals if it obeys the rule, else AmountError."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise AmountError("number")
-    if amount == 0:
+    if not amount:
         raise AmountError("zero")
     if abs(amount) >= MAX_AMOUNT:
         raise AmountError("large")
-    if amount != amount.quantize(CENT):
+    cents = amount.quantize(CENT)
+    if cents != amount:
         raise AmountError("decimals")
-    return amount.quantize(CENT)
+    return cents
 
 
 def parse_number(text, locale=None) -> Decimal:

@@ -11,7 +11,7 @@ from dip.extensions import db
 from dip.modules.earnings.income import add_months
 from dip.modules.programs.models import Cohort
 from tests.browser.test_learner_pages import (  # noqa: F401 - the fixtures
-    SETUPS, _axe, _fits, _open, chromium, server,
+    SETUPS, _apart, _axe, _fits, _open, chromium, server,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -74,6 +74,7 @@ def test_the_earnings_pages_on_a_phone_and_a_desktop(  # noqa: F811 - the fixtur
         boxes = [rows.nth(i).bounding_box() for i in range(4)]
         assert all(b["width"] > width * 0.7 for b in boxes)
         assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:]))
+    _apart(page, "main a.button", "main a:not(.button)")  # buttons never touch links
     # The kwacha waiting for its rate is shown in kwacha, not as $0.00 with no word.
     assert "17,350.00" in page.locator("main").inner_text()
 

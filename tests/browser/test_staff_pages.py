@@ -109,6 +109,7 @@ def _sign_in(chromium, server, user, lang, width, js=True, height=None):  # noqa
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
     assert page.url == f"{server}/", page.url
+    page.wait_for_load_state("load")  # the stylesheet too: layouts are measured after it
     return page
 
 

@@ -62,3 +62,10 @@ def test_money_waiting_for_a_rate_shows_in_its_own_currency(client, auth, world,
         html = client.get(path).get_data(as_text=True)
         assert "MWK\xa017,350.00" in html, path
         assert "waiting for" in html, path
+
+
+def test_staff_see_the_money_waiting_in_its_own_currency(client, auth, world, log):
+    log(world["learner"], amount="17350.00", currency="MWK")
+    auth.login(world["coordinator"].username)
+    for path in ("/earnings/", "/rates/"):
+        assert "MWK\xa017,350.00" in client.get(path).get_data(as_text=True), path

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 
 from dip.core.access import Role
 from dip.core.errors import ServiceError
@@ -173,3 +174,25 @@ def test_learners_and_trainers_cannot_change_rates(client, auth, world):
         assert client.post("/rates/", data=form(currency="MWK", month="2026-03", rate="1",
                                                 direction="per_usd")).status_code == 403
         auth.logout()
+
+
+def test_a_rates_file_for_another_site_saves_nothing(client, auth, world):
+    csv = b"currency,month,units_per_usd\nMWK,2026-02,1735\n"
+    auth.login(world["coordinator"].username)
+    response = client.post("/rates/import", data=form(
+        file=(io.BytesIO(csv), "rates.csv"), import_site=str(world["site_b"].id)),
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "only for the sites you coordinate" in response.get_data(as_text=True)
+    assert db.session.query(ExchangeRate).count() == 0
+
+
+def test_a_missing_rate_opens_the_form_on_its_site(client, auth, world, log):
+    log(world["learner"], amount="1000.00", currency="EUR", day=date(2026, 3, 4))
+    log(world["other_learner"], amount="1000.00", currency="EUR", day=date(2026, 3, 4))
+    auth.login(world["admin"].username)
+    html = client.get("/rates/").get_data(as_text=True)
+    for site in ("site_a", "site_b"):  # one line a site, each naming it, each opening its form
+        assert f"site={world[site].id}" in html and world[site].name in html
+    page = client.get(f"/rates/?currency=EUR&month=2026-03&site={world['site_b'].id}")
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    assert soup.select_one("#site option[selected]")["value"] == str(world["site_b"].id)

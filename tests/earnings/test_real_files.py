@@ -132,6 +132,15 @@ def test_fiverr_pending_then_cleared_and_withdrawals_count_once(client, auth, wo
                                                  "2026-11 USD": Decimal("30.00")}
 
 
+def test_type_choices_are_shown_before_an_import_uses_them(client, auth, world):
+    auth.login(world["learner"].username)
+    response = _upload(client, _fiverr([["10/02/2026", "FO1", "Order", "Cleared", "80.00"]]))
+    hasty = client.post(response.location, data=form(FIVERR_MAPPING, action="import"))
+    html = hasty.get_data(as_text=True)
+    assert hasty.status_code == 422 and "whether it counts" in html
+    assert '<span dir="auto">Order</span>' in html and last_batch().status == "mapping"
+
+
 def test_a_new_status_value_is_asked_not_guessed(client, auth, world):
     auth.login(world["learner"].username)
     response = _upload(client, _fiverr([["10/02/2026", "FO1", "Order", "Cleared", "80.00"]]))
@@ -221,3 +230,22 @@ def test_a_known_layout_whose_dates_read_two_ways_asks_once(client, auth, world)
     assert done.status_code == 302 and last_batch().status == "done"
     assert month_totals(world["learner"].id) == {"2026-04 USD": Decimal("30.00"),
                                                  "2026-06 USD": Decimal("20.00")}
+
+
+def test_try_again_works_for_a_file_read_by_a_remembered_mapping(client, auth, world):
+    statement = b"Day;Paid in;Note\n05/11/2026;25 000,00;Cafe\n13/11/2026;1 000,00;Shop\n"
+    mapping = {"date": "0", "amount": "1", "description": "2", "default_currency": "MWK"}
+    auth.login(world["learner"].username)
+    first = _upload(client, statement, "mpamba.csv")
+    client.post(first.location, data=form(mapping, action="import"))
+    again = _upload(client, statement, "mpamba-2.csv")  # the same export, downloaded again
+    assert "/mapping" not in again.location
+    batch = last_batch()
+    batch.status, batch.error = "failed", "the worker was lost"  # as after a crash
+    db.session.commit()
+    retried = client.post(f"/earnings/import/{batch.id}/retry", data=form())
+    assert retried.status_code == 302
+    batch = last_batch()
+    assert batch.status == "done" and batch.error is None and batch.default_currency == "MWK"
+    assert batch.duplicates == 2
+    assert month_totals(world["learner"].id) == {"2026-11 MWK": Decimal("26000.00")}

@@ -1,9 +1,12 @@
 """Proposal drafts: saves and versions, retries, compare and restore, comments, status, scope."""
 from datetime import timedelta
+from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from dip.core import clock
+from dip.core.errors import ServiceError
 from dip.extensions import db
 from dip.modules.portfolio.models import Proposal, ProposalVersion
 from tests.conftest import form
@@ -275,3 +278,19 @@ def test_the_word_count_is_the_same_on_the_checks_and_versions_pages(client, aut
     client.post(f"/proposals/{proposal.id}", data=form(body=body + " Thank you, Amina"))
     compared = client.get(f"/proposals/{proposal.id}/versions?a=1&b=2").get_data(as_text=True)
     assert "4 words added, 1 word removed." in compared  # "fine." became "fine. "
+
+
+def test_a_budget_is_read_the_readers_way(app):
+    """'12,50' in the French interface is twelve and a half, never 1,250 (issue 14)."""
+    from dip.modules.portfolio.proposals import parse_budget
+
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"):
+        with force_locale("fr"):
+            assert parse_budget("12,50", "eur") == (Decimal("12.50"), "EUR")
+            assert parse_budget("1 250,50", "usd")[0] == Decimal("1250.50")
+        with force_locale("en"):
+            assert parse_budget("1,250.50", "usd")[0] == Decimal("1250.50")
+            with pytest.raises(ServiceError):
+                parse_budget("12,50", "usd")  # in English: ambiguous, asked again, not guessed

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, FileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from dip.core.forms import NumberField, choices
+from dip.core.forms import LocaleNumberField, choices
 from dip.core.once import OnceForm
 from dip.modules.earnings.models import KINDS, PLATFORMS
 
@@ -34,7 +34,7 @@ class EntryForm(OnceForm):
 
     learner = SelectField(_l("Learner"), coerce=int, validate_choice=False)
     earned_on = DateField(_l("Date earned"), validators=[DataRequired()])
-    amount = NumberField(_l("Amount"), validators=[InputRequired()],
+    amount = LocaleNumberField(_l("Amount"), validators=[InputRequired()],
                          description=_l("A fee or refund is negative, e.g. -5.00."))
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(max=3)],
                            description=_l("Three letters: USD, MWK, KES, JOD, EUR…"))
@@ -44,7 +44,7 @@ class EntryForm(OnceForm):
     client = StringField(_l("Client"), validators=[Length(max=120)])
     kind = SelectField(_l("Kind of work"), choices=choices((k, KIND_LABELS[k]) for k in KINDS),
                        default="other")
-    hours = NumberField(_l("Hours worked"), validators=[Optional()])
+    hours = LocaleNumberField(_l("Hours worked"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Length(max=500)], render_kw={"rows": 2})
 
 
@@ -55,7 +55,7 @@ class RateForm(OnceForm):
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(max=3)])
     month = StringField(_l("Month"), validators=[DataRequired(), Length(max=10)],
                         description=_l("YYYY-MM"), render_kw={"placeholder": "2026-11"})
-    rate = NumberField(_l("Rate"), validators=[InputRequired()],
+    rate = LocaleNumberField(_l("Rate"), validators=[InputRequired()],
                        places="#,##0.##########")
     direction = SelectField(_l("The rate says"), choices=choices((
         ("per_usd", _l("how many units of the currency make 1 US dollar")),

@@ -189,7 +189,7 @@ def confirm_mapping(user, batch: ImportBatch, mapping: dict, currency: str | Non
 
 
 def form_values(mapping: dict, header, records) -> dict:
-    """A remembered mapping as the step's form values: shown pre-filled, for this person to confirm."""
+    """A remembered mapping as the step's form values, shown for this person to confirm."""
     values = {f: str(mapping[f]) for f in MAPPED_FIELDS if mapping.get(f) is not None}
     for choices in value_choices(header, records, mapping).values():
         values.update({name: chosen for _value, name, chosen in choices})

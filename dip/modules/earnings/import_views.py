@@ -131,9 +131,10 @@ def import_mapping(batch_id: int):
                 if action == "import":
                     steps.confirm_order(batch, order)
             else:
-                mapping = steps.clean_mapping(header, values, records, strict=action == "import")
+                mapping = steps.clean_mapping(header, values, records)
                 shown = steps.preview(batch, mapping, currency, order=mapping.get("date_order"))
-                if action == "import":
+                if action == "import":  # only choices the person has seen on this page
+                    steps.clean_mapping(header, values, records, strict=True)
                     steps.confirm_mapping(current_user, batch, mapping, currency)
             if action == "import":
                 _enqueue(batch)

@@ -25,6 +25,15 @@ def my_income():
                            summary=income.learner_summary(current_user.id))
 
 
+def _learner_or_404(learner_id: int | None) -> User:
+    """Learner ``learner_id`` if the current staff member may see them, else 404."""
+    user = db.session.get(User, learner_id) if learner_id else None
+    if user is None or user.role != Role.LEARNER or not scope.may_see_learner(current_user,
+                                                                              learner_id):
+        abort(404)
+    return user
+
+
 @bp.route("/earnings/income.csv")
 @roles(Role.LEARNER, *STAFF)
 def income_csv():
@@ -38,22 +47,17 @@ def income_csv():
             abort(404)
         learner_id = current_user.id
     else:
-        learner_id = wanted
-        user = db.session.get(User, learner_id) if learner_id else None
-        if user is None or user.role != Role.LEARNER or not scope.may_see_learner(
-                current_user, learner_id):
-            abort(404)
-    return Response(build(learner_id), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=income-{learner_id}-{today().isoformat()}.csv"})
+        learner_id = _learner_or_404(wanted).id
+    name = f"income-{learner_id}-{today().isoformat()}.csv"
+    return Response(build(learner_id), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.route("/earnings/learners/<int:learner_id>")
 @roles(*STAFF)
 def learner(learner_id: int):
     """A learner's income and log, for their trainer or coordinator."""
-    user = db.session.get(User, learner_id)
-    if user is None or user.role != Role.LEARNER or not scope.may_see_learner(current_user, learner_id):
-        abort(404)
+    user = _learner_or_404(learner_id)
     return render_template("earnings/log.html", learner=user, own=False,
                            entries=services.entries_of(learner_id, include_deleted=True),
                            summary=income.learner_summary(learner_id),

@@ -63,22 +63,25 @@ def learner_sites(learner_ids=None) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def missing(where) -> list[tuple[str, date, int, Decimal]]:
+def missing(where, by_site: bool = False) -> list[tuple]:
     """(currency, month, entries, their total in that currency) of live entries matching
-    ``where`` that wait for a rate, newest month first."""
+    ``where`` that wait for a rate, newest month first; with ``by_site``, one line per site
+    too, its id last (so a link can open the rate form on the right site)."""
     month = month_start(EarningEntry.earned_on)
     query, rate = with_rate(select(EarningEntry.currency, month, func.count(),
                                    func.sum(EarningEntry.amount)))
     query = (query.where(rate.is_(None), EarningEntry.currency != "USD",
                          EarningEntry.deleted_at.is_(None), where)
              .group_by(EarningEntry.currency, month).order_by(month.desc(), EarningEntry.currency))
-    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT))
-            for c, m, n, t in db.session.execute(query)]
+    if by_site:
+        query = query.add_columns(Cohort.site_id).group_by(Cohort.site_id)
+    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT), *site)
+            for c, m, n, t, *site in db.session.execute(query)]
 
 
-def missing_rates(user) -> list[tuple[str, date, int, Decimal]]:
-    """Entries in ``user``'s scope that wait for a rate, by currency and month."""
-    return missing(EarningEntry.learner_id.in_(scope.learner_ids(user)))
+def missing_rates(user) -> list[tuple[str, date, int, Decimal, int | None]]:
+    """Entries in ``user``'s scope that wait for a rate, by currency, month and site."""
+    return missing(EarningEntry.learner_id.in_(scope.learner_ids(user)), by_site=True)
 
 
 def missing_rates_of(learner_id: int) -> list[tuple[str, date, int, Decimal]]:

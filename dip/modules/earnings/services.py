@@ -1,7 +1,8 @@
 """The earnings log (with its audit trail): every write, and the queries views need.
 
 Income totals live in ``income.py``, exchange rates in ``rates.py`` and statement imports in
-``imports.py``. Every change to an entry or a rate enqueues a recompute of just the learner-months it touches.
+``imports.py``. Every change to an entry or a rate enqueues a recompute of just the
+learner-months it touches.
 """
 import logging
 import secrets

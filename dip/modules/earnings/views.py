@@ -61,6 +61,7 @@ def index():
     return render_template("earnings/staff_index.html",
                            rows=services.recent_entries(current_user),
                            missing=exchange.missing_rates(current_user),
+                           sites=dict(exchange.rate_sites(current_user)),
                            manager=current_user.role in MANAGERS)
 
 
@@ -238,7 +239,8 @@ def rates():
             return redirect(url_for("earnings.rates"))
     return render_template("earnings/rates.html", form=form, upload=upload,
                            rates=exchange.visible_rates(current_user),
-                           missing=exchange.missing_rates(current_user))
+                           missing=exchange.missing_rates(current_user),
+                           sites=dict(exchange.rate_sites(current_user)))
 
 
 @bp.route("/rates/import", methods=["POST"])
@@ -259,8 +261,9 @@ def import_rates():
     site = upload.import_site.data or ""
     saved, errors = exchange.import_rates(current_user, rows, int(site) if site.isdigit() else None)
     flash(ngettext_rates(saved), "success" if saved or not errors else "error")
-    for line, reason in errors[:50]:
-        flash(_("Line %(line)s: %(reason)s", line=line, reason=reason), "error")
+    for line, reason in errors[:50]:  # line 0: the whole file (a site not theirs)
+        flash(_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason,
+              "error")
     return redirect(url_for("earnings.rates"))
 
 

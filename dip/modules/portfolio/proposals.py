@@ -7,7 +7,7 @@ proposals, staff those of the learners ``dip.core.scope`` gives them, reviewers 
 import difflib
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from dip.core import scope, words
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.money import AmountError, parse_number
 from dip.extensions import db
 from dip.modules.portfolio.models import (
     STATUSES, PortfolioItem, Proposal, ProposalComment, ProposalVersion, ReadinessMark,
@@ -44,17 +45,18 @@ def visible_proposal(user, proposal_id: int) -> Proposal | None:
 
 
 def parse_budget(amount: str, currency: str) -> tuple[Decimal | None, str]:
-    """A budget typed by a person: ``"1,250.50"`` and ``"usd"`` give ``(Decimal, "USD")``."""
+    """A budget typed by a person in their language: ``"1,250.50"`` (``"1 250,50"`` in French)
+    and ``"usd"`` give ``(Decimal, "USD")``."""
     currency = (currency or "USD").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise ServiceError(_l("Write the currency as three letters, e.g. USD."), "budget_currency")
-    text = (amount or "").strip().replace(",", "").replace(" ", "")
-    if not text:
+    if not (amount or "").strip():
         return None, currency
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ServiceError(_l("Write the budget as a number, e.g. 50 or 12.50."), "budget_amount")
+    try:  # read the reader's way: "12,50" in French is twelve and a half, never 1,250
+        value = parse_number(amount)
+    except AmountError:
+        raise ServiceError(_l("Write the budget as a number, e.g. 50 or 12.50."),
+                           "budget_amount") from None
     if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
         raise ServiceError(_l("Write the budget as a number, e.g. 50 or 12.50."), "budget_amount")
     return value.quantize(Decimal("0.01")), currency

@@ -64,7 +64,7 @@ def date_question(header: list[str], records, mapping: dict | None = None) -> li
         _fmt, _read, c_date, _c_amount = _layout(header, mapping, "USD")
     except StatementError:
         return []
-    order, examples = date_order(cell(c, c_date) for _, c in records)
+    order, examples = date_order(_column(records, c_date))
     return [] if order else examples
 
 
@@ -131,12 +131,12 @@ def _parse(header, records, mapping, default_currency, today, order, limit=None)
     fmt, read, c_date, c_amount = _layout(header, mapping, default_currency)
     order = order or (mapping or {}).get("date_order")
     if order not in ORDERS:
-        order, examples = date_order(cell(c, c_date) for _, c in records)
+        order, examples = date_order(_column(records, c_date))
         if order is None:
             raise DateOrderNeeded(examples)
     decimal = (mapping or {}).get("decimal")
     if decimal not in (",", "."):
-        decimal = decimal_hint(cell(c, c_amount) for _, c in records)
+        decimal = decimal_hint(_column(records, c_amount))
         if decimal is None and fmt.startswith("upwork"):
             decimal = "."  # Upwork writes US amounts unless a spreadsheet re-saved them
     ctx = Context(today=today or utc_today(), order=order, decimal=decimal,
@@ -145,17 +145,24 @@ def _parse(header, records, mapping, default_currency, today, order, limit=None)
     chosen = records[:limit] if limit is not None else records
     for position, (line, cells) in enumerate(chosen):
         result.read += 1
-        total = _total_row(cells, c_date, c_amount, records, position, result, ctx)
-        if total:
-            result.skipped.append(Skipped(line, str(_l(
-                "A total row (“%(value)s”), not an entry.", value=total[:60]))))
-            continue
         try:
             result.rows.append(read(line, cells, ctx))
         except RowProblem as problem:
+            # A row that reads as an entry has a date: only the others may be a total row.
+            total = _total_row(cells, c_date, c_amount, records, position, result, ctx)
+            if total:
+                problem = RowProblem(_l("A total row (“%(value)s”), not an entry.",
+                                        value=total[:60]), skip=True)
             target = result.skipped if problem.skip else result.rejected
             target.append((Skipped if problem.skip else Rejected)(line, str(problem.reason)))
     return result
+
+
+def _column(records, index: int | None) -> list[str]:
+    """Every value of one column (a statement's dates or amounts), "" where a row is short."""
+    if index is None:
+        return []
+    return [cells[index] if index < len(cells) else "" for _line, cells in records]
 
 
 def _total_row(cells, c_date, c_amount, records, position: int, result: Parsed,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -126,13 +125,7 @@ def _text_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise StatementError(_l(
             "This file is a web page, not a CSV file. Download the statement as CSV and upload "
             "that."))
-    offset = 0
-    first, _, rest = text.partition("\n")
-    match = re.fullmatch(r"\s*sep=([,;\t|])\s*", first)
-    if match:  # Excel writes "sep=;" as a first line to name the separator
-        delimiter, text, offset = match.group(1), rest, 1
-    else:
-        delimiter = csvio.sniff_delimiter(text)
+    delimiter, text, offset = csvio.separator(text)
     return _csv_records(text, delimiter, offset)
 
 
@@ -150,12 +143,13 @@ def _csv_records(text: str, delimiter: str, offset: int) -> Iterator[tuple[int, 
                 "closed).", line=previous + 1 + offset)) from None
         start = previous + 1 + offset  # the record's first physical line
         previous = reader.line_num
-        if any(len(cell) > MAX_CELL for cell in cells):
+        if cells and max(map(len, cells)) > MAX_CELL:  # map, not a generator: once per record
             raise StatementError(_l(
                 "Line %(line)s holds far more text than a statement can; this is not a "
                 "statement file.", line=start))
-        if any(cell.strip() for cell in cells):
-            yield start, [cell.strip() for cell in cells]
+        stripped = [cell.strip() for cell in cells]
+        if any(stripped):
+            yield start, stripped
 
 
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:

@@ -149,6 +149,8 @@ def decimal_hint(values) -> str | None:
             comma += 1
         elif _DECIMAL_DOT.search(value):
             dot += 1
+        if comma + dot >= 500:  # a file writes amounts one way: enough votes to know it
+            break
     if comma == dot == 0:
         return None
     return "," if comma > dot else "."
@@ -220,7 +222,7 @@ def date_order(values) -> tuple[str | None, list[str]]:
     dmy = mdy = 0
     examples: list[str] = []
     for value in values:
-        match = _NUMERIC.fullmatch(value)
+        match = _NUMERIC.fullmatch(value) if value[:1].isdigit() else None
         if match:
             a, b = int(match.group(1)), int(match.group(2))
             if a > 12 >= b:
