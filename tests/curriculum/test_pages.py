@@ -1,6 +1,7 @@
 """What learners and staff see: lessons, self-checks, done marks, schedules, offline packs."""
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from dip.core.access import Role
@@ -173,6 +174,7 @@ def test_lessons_are_paced_over_their_modules_weeks(app, synced, alpha_lesson):
     assert due[alpha_lesson("only", "beta").id] == 5
 
 
+@pytest.mark.slow  # the whole real curriculum (10-15 s): .ci/run runs it
 def test_every_real_lesson_page_fits_the_budget(client, auth, world):
     from tests.curriculum.test_sync import REAL_CONTENT
     from dip.modules.curriculum.sync import sync

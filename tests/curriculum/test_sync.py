@@ -1,6 +1,7 @@
 """Loading the curriculum files: idempotent, never loses progress, reports bad files."""
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from dip.extensions import db
@@ -110,6 +111,7 @@ def test_a_missing_translation_is_english_and_says_so(app, synced, alpha_lesson)
         "First lesson", ' lang="en" dir="ltr"')
 
 
+@pytest.mark.slow  # the whole real curriculum (10-15 s): .ci/run runs it
 def test_the_real_curriculum_loads_with_six_lessons_per_core_module(app):
     report = sync(REAL_CONTENT)
     assert report["problems"] == [], "\n".join(f"{p}: {r}" for p, r in report["problems"])
