@@ -57,6 +57,14 @@ def row_id(text: str) -> int:
     return value
 
 
+def row_id_or_none(text) -> int | None:
+    """``row_id`` for a value that may be absent or anything at all: None unless it is an id."""
+    try:
+        return row_id(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def select_locale() -> str:
     """The interface language: ``?lang=``, then the session's choice, the user's, the browser's."""
     if not has_request_context():  # command line and jobs: English

@@ -8,7 +8,7 @@ from dip.core import clock, locales, pages, parked
 from dip.core.access import Role, public, roles
 from dip.core.errors import ServiceError
 from dip.core.once import once
-from dip.core.web import fresh_session, local_path
+from dip.core.web import fresh_session, local_path, row_id_or_none
 from dip.extensions import csrf, db, login_manager
 from dip.modules.accounts import notice_views  # noqa: F401 - registers the reset notice on bp
 from dip.modules.accounts import people_views  # noqa: F401 - registers the people pages on bp
@@ -35,9 +35,10 @@ login_manager.session_protection = "strong"
 def load_user(user_id: str):
     """Load the user of a session cookie; a rotated session token makes the cookie worthless."""
     ident, _sep, token = user_id.partition(":")
-    if not ident.isdigit():
+    ident = row_id_or_none(ident)
+    if ident is None:
         return None
-    user = db.session.get(User, int(ident))
+    user = db.session.get(User, ident)
     if user is None or not user.active or user.session_token != token:
         return None
     return user

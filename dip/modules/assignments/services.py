@@ -12,7 +12,7 @@ import nh3
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from dip.core import scope, uploads, words
 from dip.core.clock import utcnow
@@ -279,7 +279,8 @@ def recent_feedback(learner_id: int, limit: int = 5) -> list[Submission]:
         select(Submission).where(Submission.learner_id == learner_id,
                                  Submission.status.in_(("graded", "returned")))
         .order_by(Submission.graded_at.desc()).limit(limit)
-        .options(joinedload(Submission.assignment))))
+        .options(defer(Submission.text), joinedload(Submission.assignment).load_only(
+            Assignment.id, Assignment.key, Assignment.title, Assignment.titles))))
 
 
 def latest_by_assignment(learner_id: int) -> dict[int, Submission]:

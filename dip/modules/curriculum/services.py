@@ -3,7 +3,7 @@
 Loading the files lives in ``sync.py``; the offline packs in ``offline.py``.
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -175,14 +175,11 @@ def module_counts(learner_id: int | None) -> dict[int, tuple[int, int]]:
 @per_session
 def schedule_of(cohort_id: int | None) -> dict[int, tuple[int, int]]:
     """``{module_id: (start week, end week)}``: the cohort's plan, else the catalogue's."""
-    plan = {mid: (start, end) for mid, start, end in db.session.execute(
-        select(Module.id, Module.week_start, Module.week_end).where(Module.active))}
-    if cohort_id is not None:
-        for row in db.session.scalars(select(CohortSchedule).where(
-                CohortSchedule.cohort_id == cohort_id)):
-            if row.module_id in plan:
-                plan[row.module_id] = (row.start_week, row.end_week)
-    return plan
+    own = and_(CohortSchedule.module_id == Module.id, CohortSchedule.cohort_id == cohort_id)
+    return {mid: (start, end) for mid, start, end in db.session.execute(
+        select(Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start),
+               func.coalesce(CohortSchedule.end_week, Module.week_end))
+        .outerjoin(CohortSchedule, own).where(Module.active))}
 
 
 def save_schedule(cohort: Cohort, weeks: dict[int, tuple[int, int]]) -> None:

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from dip.core.forms import LocaleNumberField, choices
 from dip.core.once import OnceForm
+from dip.core.web import row_id, row_id_or_none
 from dip.modules.earnings.models import KINDS, PLATFORMS
 
 PLATFORM_LABELS = {
@@ -32,7 +33,7 @@ class EntryForm(OnceForm):
     empty, so nobody logs a local client's payment as Upwork by leaving a preset alone.
     """
 
-    learner = SelectField(_l("Learner"), coerce=int, validate_choice=False)
+    learner = SelectField(_l("Learner"), coerce=row_id, validate_choice=False)
     earned_on = DateField(_l("Date earned"), validators=[DataRequired()])
     amount = LocaleNumberField(_l("Amount"), validators=[InputRequired()],
                          description=_l("A fee or refund is negative, e.g. -5.00."))
@@ -64,7 +65,7 @@ class RateForm(OnceForm):
 
     def site_id(self) -> int | None:
         """The chosen site's id, or None for every site."""
-        return int(self.site.data) if (self.site.data or "").isdigit() else None
+        return row_id_or_none(self.site.data)
 
 
 class RateImportForm(OnceForm):
@@ -80,7 +81,7 @@ class RateImportForm(OnceForm):
 class ImportForm(OnceForm):
     """A statement to import."""
 
-    learner = SelectField(_l("Learner"), coerce=int, validate_choice=False)
+    learner = SelectField(_l("Learner"), coerce=row_id, validate_choice=False)
     file = FileField(_l("Statement (CSV or Excel .xlsx, at most 10 MB)"))
     currency = StringField(_l("Currency of the amounts, if the file does not say"),
                            validators=[Optional(), Length(max=3)])

@@ -12,6 +12,7 @@ from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.forms import choices
 from dip.core.once import once
+from dip.core.web import row_id_or_none
 from dip.extensions import db
 from dip.modules.earnings import import_views, income_views  # noqa: F401 - register their routes
 from dip.modules.earnings import rates as exchange, services
@@ -99,8 +100,9 @@ def _prefill(form) -> None:
     """Today, the learner's site currency, then whatever the link gave (a proposal won, a
     missing rate): amounts in a link are dot-decimal, shown in the reader's way."""
     args = request.args
-    if args.get("learner", "").isdigit():
-        form.learner.data = int(args["learner"])
+    learner = row_id_or_none(args.get("learner"))
+    if learner:
+        form.learner.data = learner
     form.earned_on.data = today()
     form.currency.data = services.default_currency(current_user, form.learner.data)
     for name in PREFILL:
@@ -258,8 +260,8 @@ def import_rates():
         flash(_("This file cannot be read as CSV. Save it as CSV (comma or semicolon) and send it "
                 "again."), "error")
         return redirect(url_for("earnings.rates"))
-    site = upload.import_site.data or ""
-    saved, errors = exchange.import_rates(current_user, rows, int(site) if site.isdigit() else None)
+    site = upload.import_site.data
+    saved, errors = exchange.import_rates(current_user, rows, row_id_or_none(site))
     flash(ngettext_rates(saved), "success" if saved or not errors else "error")
     for line, reason in errors[:50]:  # line 0: the whole file (a site not theirs)
         flash(_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason,

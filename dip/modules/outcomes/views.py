@@ -12,7 +12,7 @@ from dip.core.access import Role, roles
 from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.once import once
-from dip.core.web import row_id
+from dip.core.web import row_id, row_id_or_none
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.outcomes import definitions as defs, indicators as ind, published, services
@@ -46,10 +46,11 @@ def bad_request(error):
 
 def _scope_ids(form) -> tuple[int | None, int | None]:
     value = form.get("scope", "")
-    if value[:1] == "s" and value[1:].isdigit():
-        return int(value[1:]), None
-    if value[:1] == "c" and value[1:].isdigit():
-        return None, int(value[1:])
+    kind, number = value[:1], row_id_or_none(value[1:])
+    if kind == "s" and number:
+        return number, None
+    if kind == "c" and number:
+        return None, number
     return None, None
 
 

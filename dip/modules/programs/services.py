@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from dip.core import scope
 from dip.core.memo import per_session
@@ -173,9 +174,12 @@ def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
 
 
 @per_session(key=lambda user: user.id)
+@per_session(key=lambda user: user.id)
 def profile_of(user: User) -> LearnerProfile | None:
-    """The learner profile of ``user``, if they are a learner (read once per request)."""
-    return db.session.get(LearnerProfile, user.id)
+    """The learner profile of ``user``, if they are a learner, with its cohort and site (one
+    query, read once per request: a home page's panels each ask for it)."""
+    return db.session.get(LearnerProfile, user.id, options=[
+        joinedload(LearnerProfile.cohort).joinedload(Cohort.site)])
 
 
 def week_of(cohort: Cohort, on: date | None = None) -> int | None:
