@@ -16,9 +16,10 @@ redeemed code starts a hold on that account, whoever redeemed it:
 Limits (SECURITY.md says them too): after HOLD_HOURS a staff member who still holds the account
 sees private items; the hold protects nothing staff could see anyway.
 """
+import functools
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from dip.core.clock import utcnow
 from dip.extensions import db
@@ -40,12 +41,17 @@ def start(code: ResetCode, previous_hash: str) -> None:
 def notice(user: User) -> tuple[ResetCode, User] | None:
     """The reset ``user`` should be told about, with who issued its code, or None."""
     since = utcnow() - timedelta(days=NOTICE_DAYS)
-    row = db.session.execute(
-        select(ResetCode, User).join(User, User.id == ResetCode.issued_by_id)
-        .where(ResetCode.user_id == user.id, ResetCode.redeemed_at >= since,
-               ResetCode.dismissed_at.is_(None))
-        .order_by(ResetCode.redeemed_at.desc()).limit(1)).first()
+    row = db.session.execute(_notice(), {"user_id": user.id, "since": since}).first()
     return tuple(row) if row else None
+
+
+@functools.cache
+def _notice():
+    """Asked on every view of a home page: built once (building it cost more than running it)."""
+    return (select(ResetCode, User).join(User, User.id == ResetCode.issued_by_id)
+            .where(ResetCode.user_id == bindparam("user_id"),
+                   ResetCode.redeemed_at >= bindparam("since"), ResetCode.dismissed_at.is_(None))
+            .order_by(ResetCode.redeemed_at.desc()).limit(1))
 
 
 def on_hold(code: ResetCode) -> bool:

@@ -11,7 +11,7 @@ import markdown
 import nh3
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
 from dip.core import scope, uploads, words
@@ -49,10 +49,15 @@ def _rendered(text: str) -> Markup:
 
 def assignments_for_cohorts(cohort_ids) -> list[Assignment]:
     """Curriculum assignments plus those trainers added for any of ``cohort_ids``."""
-    return list(db.session.scalars(
-        select(Assignment).where(Assignment.active, or_(
-            Assignment.cohort_id.is_(None), Assignment.cohort_id.in_(cohort_ids)))
-        .order_by(Assignment.due_week.is_(None), Assignment.due_week, Assignment.title)))
+    return list(db.session.scalars(_for_cohorts(), {"cohort_ids": list(cohort_ids)}))
+
+
+@functools.cache
+def _for_cohorts():
+    return (select(Assignment).where(Assignment.active, or_(
+        Assignment.cohort_id.is_(None),
+        Assignment.cohort_id.in_(bindparam("cohort_ids", expanding=True))))
+        .order_by(Assignment.due_week.is_(None), Assignment.due_week, Assignment.title))
 
 
 def visible_assignment(user, assignment_id: int) -> Assignment | None:
@@ -275,12 +280,19 @@ def points_total(rubric: list[dict], points: list[int | None]) -> dict:
 
 def recent_feedback(learner_id: int, limit: int = 5) -> list[Submission]:
     """A learner's latest graded or returned work, for their home page."""
-    return list(db.session.scalars(
-        select(Submission).where(Submission.learner_id == learner_id,
-                                 Submission.status.in_(("graded", "returned")))
-        .order_by(Submission.graded_at.desc()).limit(limit)
-        .options(defer(Submission.text), joinedload(Submission.assignment).load_only(
-            Assignment.id, Assignment.key, Assignment.title, Assignment.titles))))
+    return list(db.session.scalars(_recent_feedback(), {"learner_id": learner_id, "limit": limit}))
+
+
+# The home page's statements are built once, with their values as parameters: building a
+# statement (its loader options above all) and its cache key on every view cost more CPU
+# than running it.
+@functools.cache
+def _recent_feedback():
+    return (select(Submission).where(Submission.learner_id == bindparam("learner_id"),
+                                     Submission.status.in_(("graded", "returned")))
+            .order_by(Submission.graded_at.desc()).limit(bindparam("limit"))
+            .options(defer(Submission.text), joinedload(Submission.assignment).load_only(
+                Assignment.id, Assignment.key, Assignment.title, Assignment.titles)))
 
 
 def latest_by_assignment(learner_id: int) -> dict[int, Submission]:
@@ -295,9 +307,13 @@ def latest_by_assignment(learner_id: int) -> dict[int, Submission]:
 def latest_status_by_assignment(learner_id: int) -> dict[int, str]:
     """The status of the newest version of each assignment the learner sent (one query, no
     submission text read)."""
-    return dict((assignment_id, status) for assignment_id, status in db.session.execute(
-        select(Submission.assignment_id, Submission.status)
-        .where(Submission.learner_id == learner_id).order_by(Submission.version)))
+    return dict(db.session.execute(_latest_status(), {"learner_id": learner_id}).all())
+
+
+@functools.cache
+def _latest_status():
+    return (select(Submission.assignment_id, Submission.status)
+            .where(Submission.learner_id == bindparam("learner_id")).order_by(Submission.version))
 
 
 def graded_for_portfolio(learner_id: int) -> list[dict]:

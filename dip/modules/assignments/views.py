@@ -264,9 +264,9 @@ def next_assignment_panel(user):
 @pages.home_panel({Role.LEARNER}, order=20)
 def feedback_panel(user):
     """The learner's latest grades and feedback, and their certificate."""
-    from dip.modules.assignments.completion import certificates_of_learner
+    from dip.modules.assignments.completion import valid_certificate_ids
 
     return render_template("assignments/_learner_panel.html",
                            graded=services.recent_feedback(user.id),
-                           certificates=certificates_of_learner(user.id))
+                           certificate_ids=valid_certificate_ids(user.id))
 

@@ -2,8 +2,10 @@
 
 Loading the files lives in ``sync.py``; the offline packs in ``offline.py``.
 """
+import functools
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -53,9 +55,12 @@ def lessons() -> list[Lesson]:
 def outline() -> list:
     """``(id, module_id)`` rows of every active lesson in teaching order: what plans and due
     weeks need, without decoding any lesson's titles or text."""
-    return list(db.session.execute(
-        select(Lesson.id, Lesson.module_id).join(Lesson.module)
-        .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug)))
+    return list(db.session.execute(_OUTLINE()))
+
+
+_WITH_MODULE = functools.cache(lambda: [joinedload(Lesson.module)])
+_OUTLINE = functools.cache(lambda: select(Lesson.id, Lesson.module_id).join(Lesson.module).where(
+    Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug))
 
 
 def picture(module: Module, file_name: str) -> Picture | None:
@@ -91,8 +96,13 @@ def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
 @per_session
 def done_ids(learner_id: int) -> set[int]:
     """Ids of the lessons ``learner_id`` marked done."""
-    return set(db.session.scalars(
-        select(LessonCompletion.lesson_id).where(LessonCompletion.learner_id == learner_id)))
+    return set(db.session.scalars(_DONE(), {"learner_id": learner_id}))
+
+
+# Statements a learner's home runs on every view are built once, with their values as
+# parameters: building one and its cache key again cost more CPU than running it.
+_DONE = functools.cache(lambda: select(LessonCompletion.lesson_id).where(
+    LessonCompletion.learner_id == bindparam("learner_id")))
 
 
 def mark_done(learner_id: int, lesson: Lesson) -> bool:
@@ -175,11 +185,15 @@ def module_counts(learner_id: int | None) -> dict[int, tuple[int, int]]:
 @per_session
 def schedule_of(cohort_id: int | None) -> dict[int, tuple[int, int]]:
     """``{module_id: (start week, end week)}``: the cohort's plan, else the catalogue's."""
-    own = and_(CohortSchedule.module_id == Module.id, CohortSchedule.cohort_id == cohort_id)
     return {mid: (start, end) for mid, start, end in db.session.execute(
-        select(Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start),
-               func.coalesce(CohortSchedule.end_week, Module.week_end))
-        .outerjoin(CohortSchedule, own).where(Module.active))}
+        _SCHEDULE(), {"cohort_id": cohort_id})}
+
+
+_SCHEDULE = functools.cache(lambda: select(
+    Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start),
+    func.coalesce(CohortSchedule.end_week, Module.week_end)).outerjoin(CohortSchedule, and_(
+        CohortSchedule.module_id == Module.id, CohortSchedule.cohort_id == bindparam("cohort_id"))
+    ).where(Module.active))
 
 
 def save_schedule(cohort: Cohort, weeks: dict[int, tuple[int, int]]) -> None:
@@ -239,7 +253,7 @@ def learner_plan(user) -> dict | None:
     done = done_ids(user.id)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
     todo = [lesson for lesson in ordered if lesson.id not in done]
-    following = db.session.get(Lesson, todo[0].id, options=[joinedload(Lesson.module)]) \
+    following = db.session.get(Lesson, todo[0].id, options=_WITH_MODULE()) \
         if todo else None
     return {
         "week": week if week and week <= WEEKS else None, "started": started,

@@ -9,7 +9,7 @@ from functools import cache
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from dip.core import scope
@@ -76,6 +76,10 @@ def missing(where, by_site: bool = False) -> list[tuple]:
     """(currency, month, entries, their total in that currency) of live entries matching
     ``where`` that wait for a rate, newest month first; with ``by_site``, one line per site
     too, its id last (so a link can open the rate form on the right site)."""
+    return _rows(db.session.execute(_missing_query(where, by_site)))
+
+
+def _missing_query(where, by_site: bool):
     month = month_start(EarningEntry.earned_on)
     query, rate = with_rate(select(EarningEntry.currency, month, func.count(),
                                    func.sum(EarningEntry.amount)))
@@ -84,8 +88,18 @@ def missing(where, by_site: bool = False) -> list[tuple]:
              .group_by(EarningEntry.currency, month).order_by(month.desc(), EarningEntry.currency))
     if by_site:
         query = query.add_columns(Cohort.site_id).group_by(Cohort.site_id)
-    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT), *site)
-            for c, m, n, t, *site in db.session.execute(query)]
+    return query
+
+
+def _rows(result) -> list[tuple]:
+    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT), *site) for c, m, n, t, *site in result]
+
+
+@cache
+def _one_learners_query():
+    """Asked on every view of a learner's home: built once, so SQLAlchemy neither builds the
+    statement nor works out its cache key again (about 1 ms of CPU a view)."""
+    return _missing_query(EarningEntry.learner_id == bindparam("learner_id"), by_site=False)
 
 
 def missing_rates(user) -> list[tuple[str, date, int, Decimal, int | None]]:
@@ -95,7 +109,7 @@ def missing_rates(user) -> list[tuple[str, date, int, Decimal, int | None]]:
 
 def missing_rates_of(learner_id: int) -> list[tuple[str, date, int, Decimal]]:
     """One learner's entries that wait for a rate, by currency and month."""
-    return missing(EarningEntry.learner_id == learner_id)
+    return _rows(db.session.execute(_one_learners_query(), {"learner_id": learner_id}))
 
 
 # ---- who sets which ----

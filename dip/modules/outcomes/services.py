@@ -1,9 +1,10 @@
 """Surveys, the audit log, and choosing a report's scope and window for a user."""
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from dip.core import scope as access_scope
 from dip.core.access import Role
@@ -62,13 +63,18 @@ def surveys_due(learner_id: int) -> list[str]:
     profile = db.session.get(LearnerProfile, learner_id)
     if profile is None:
         return []
-    done = set(db.session.scalars(select(SurveyResponse.kind).where(
-        SurveyResponse.learner_id == learner_id)))
+    done = set(db.session.scalars(_kinds_done(), {"learner_id": learner_id}))
     due = [] if BASELINE in done else [BASELINE]
     endline_from = profile.cohort.end_date - timedelta(days=ENDLINE_DUE_DAYS)
     if ENDLINE not in done and today() >= endline_from:
         due.append(ENDLINE)
     return due
+
+
+@functools.cache
+def _kinds_done():
+    """Asked on every view of a learner's home: built once (building it cost more than running it)."""
+    return select(SurveyResponse.kind).where(SurveyResponse.learner_id == bindparam("learner_id"))
 
 
 def cohort_survey_status(cohort_id: int) -> dict[int, dict[str, SurveyResponse]]:

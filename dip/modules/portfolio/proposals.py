@@ -5,12 +5,13 @@ so a retried or repeated save never duplicates a version. Learners see their own
 proposals, staff those of the learners ``dip.core.scope`` gives them, reviewers none.
 """
 import difflib
+import functools
 import re
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from dip.core import scope, words
@@ -226,10 +227,17 @@ def mark_seen(proposal: Proposal) -> None:
 
 def new_comments(learner_id: int, limit: int = 5) -> list[ProposalComment]:
     """Comments on the learner's proposals they have not seen yet, newest first."""
-    return list(db.session.scalars(
-        select(ProposalComment).join(Proposal, Proposal.id == ProposalComment.proposal_id)
-        .where(Proposal.learner_id == learner_id, ProposalComment.seen_at.is_(None))
-        .order_by(ProposalComment.id.desc()).limit(limit)))
+    return list(db.session.scalars(_new_comments(), {"learner_id": learner_id, "limit": limit}))
+
+
+# The home page's statements are built once, with their values as parameters: building a
+# statement and working out its cache key again on every view cost more CPU than running it.
+@functools.cache
+def _new_comments():
+    return (select(ProposalComment).join(Proposal, Proposal.id == ProposalComment.proposal_id)
+            .where(Proposal.learner_id == bindparam("learner_id"),
+                   ProposalComment.seen_at.is_(None))
+            .order_by(ProposalComment.id.desc()).limit(bindparam("limit")))
 
 
 def win_rates(learner_ids) -> dict[int, tuple[int, int]]:
@@ -246,16 +254,21 @@ def win_rates(learner_ids) -> dict[int, tuple[int, int]]:
 def glance(learner_id: int) -> dict:
     """A learner's portfolio at a glance, in one query: items, readiness steps ticked, and
     (won, sent) proposals, or None when nothing was sent yet (the home panel)."""
+    items, ticked, won, sent = db.session.execute(_glance(), {"learner_id": learner_id}).one()
+    return {"items": items, "ticked": ticked, "rate": (won, sent) if sent else None}
+
+
+@functools.cache
+def _glance():
     def count(*where):
         return select(func.count()).where(*where).scalar_subquery()
 
-    sent_where = (Proposal.learner_id == learner_id, Proposal.status.in_(("sent", "won", "lost")))
-    items, ticked, won, sent = db.session.execute(select(
-        count(PortfolioItem.learner_id == learner_id).label("items"),
-        count(ReadinessMark.learner_id == learner_id).label("ticked"),
-        count(*sent_where, Proposal.status == "won").label("won"),
-        count(*sent_where).label("sent"))).one()
-    return {"items": items, "ticked": ticked, "rate": (won, sent) if sent else None}
+    learner = bindparam("learner_id")
+    sent_where = (Proposal.learner_id == learner, Proposal.status.in_(("sent", "won", "lost")))
+    return select(count(PortfolioItem.learner_id == learner).label("items"),
+                  count(ReadinessMark.learner_id == learner).label("ticked"),
+                  count(*sent_where, Proposal.status == "won").label("won"),
+                  count(*sent_where).label("sent"))
 
 
 def plain_text(body: str) -> str:

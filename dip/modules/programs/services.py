@@ -1,4 +1,5 @@
 """Sites, cohorts and placing people in them."""
+import functools
 import secrets
 from datetime import date
 from decimal import Decimal
@@ -6,7 +7,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from dip.core import scope
@@ -159,9 +160,14 @@ def learner_counts(cohort_ids: list[int]) -> dict[int, int]:
 
 def trainers_of(cohort: Cohort) -> list[User]:
     """The trainers of ``cohort``."""
-    return list(db.session.scalars(
-        select(User).join(CohortTrainer, CohortTrainer.user_id == User.id)
-        .where(CohortTrainer.cohort_id == cohort.id).order_by(User.display_name)))
+    return list(db.session.scalars(_trainers(), {"cohort_id": cohort.id}))
+
+
+@functools.cache
+def _trainers():
+    """Asked on every view of a learner's home: built once (building it cost more than running it)."""
+    return (select(User).join(CohortTrainer, CohortTrainer.user_id == User.id)
+            .where(CohortTrainer.cohort_id == bindparam("cohort_id")).order_by(User.display_name))
 
 
 def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
@@ -178,8 +184,12 @@ def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
 def profile_of(user: User) -> LearnerProfile | None:
     """The learner profile of ``user``, if they are a learner, with its cohort and site (one
     query, read once per request: a home page's panels each ask for it)."""
-    return db.session.get(LearnerProfile, user.id, options=[
-        joinedload(LearnerProfile.cohort).joinedload(Cohort.site)])
+    return db.session.get(LearnerProfile, user.id, options=_WITH_COHORT_AND_SITE())
+
+
+# Loader options built once: building them cost more CPU than the query they shape.
+_WITH_COHORT_AND_SITE = functools.cache(
+    lambda: [joinedload(LearnerProfile.cohort).joinedload(Cohort.site)])
 
 
 def week_of(cohort: Cohort, on: date | None = None) -> int | None:
