@@ -128,6 +128,14 @@ def _attendance(cohort, learners, trainer) -> None:
         day += timedelta(days=1)
 
 
+def _answers(questions: list[dict], wrong: int, rnd: random.Random) -> list[int]:
+    """A learner's choices on a self-check with ``wrong`` of them wrong (the review they see
+    then agrees with their score: each question answered, right or wrong)."""
+    missed = set(rnd.sample(range(len(questions)), min(wrong, len(questions))))
+    return [rnd.choice([i for i in range(len(q["options"])) if i != q["answer"]])
+            if n in missed else q["answer"] for n, q in enumerate(questions)]
+
+
 def _lessons(cohort, learners) -> None:
     """Lessons done at each learner's pace on their own dates, with self-check scores."""
     from dip.modules.curriculum import services as curriculum
@@ -144,7 +152,7 @@ def _lessons(cohort, learners) -> None:
         return  # the curriculum is not loaded: `flask dip curriculum sync` first
     due = curriculum.due_weeks(curriculum.schedule_of(cohort.id), items)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])
-    questions = {lesson.id: len(curriculum.lesson_text(lesson, "en")[1].get("selfcheck") or [])
+    questions = {lesson.id: curriculum.lesson_text(lesson, "en")[1].get("selfcheck") or []
                  for lesson in items}
     rnd = _rnd("lessons")
     for n, user in enumerate(learners):
@@ -157,12 +165,12 @@ def _lessons(cohort, learners) -> None:
             at = _at(min(start + timedelta(days=int(k * 7 * max(week - 1, 1) / max(count, 1))),
                          today() - timedelta(days=1)), 9 + k % 8)
             db.session.add(LessonCompletion(learner_id=user.id, lesson_id=lesson.id, at=at))
-            total = int(questions.get(lesson.id) or 0)
-            if total:
-                score = max(0, total - rnd.choice([0, 0, 0, 1, 1, 2]))
-                db.session.add(SelfCheckAttempt(learner_id=user.id, lesson_id=lesson.id,
-                                                answers=[None] * total, score=score, total=total,
-                                                at=at))
+            if questions[lesson.id]:
+                answers = _answers(questions[lesson.id], rnd.choice([0, 0, 0, 1, 1, 2]), rnd)
+                db.session.add(SelfCheckAttempt(
+                    learner_id=user.id, lesson_id=lesson.id, answers=answers, at=at,
+                    score=sum(a == q["answer"] for a, q in zip(answers, questions[lesson.id])),
+                    total=len(answers)))
     db.session.commit()
 
 

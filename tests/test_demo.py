@@ -104,6 +104,34 @@ def test_the_trainer_finds_work_to_grade(demo, client):
     assert "submissions wait for a grade" in html and "Nothing to grade" not in html
 
 
+def test_a_demo_learners_last_try_shows_as_many_ticks_as_its_score(demo, client):
+    from bs4 import BeautifulSoup
+
+    from dip.modules.curriculum.models import Lesson, SelfCheckAttempt
+
+    attempts = db.session.scalars(select(SelfCheckAttempt)).all()
+    assert attempts and all(None not in a.answers for a in attempts)
+    client.post("/login", data={"username": "learner01", "password": "dzaleka-demo"})
+    shown = 0
+    for attempt in attempts:
+        lesson = db.session.get(Lesson, attempt.lesson_id)
+        if attempt.learner_id != _learner01() or shown == 3:
+            continue
+        html = client.get(f"/learn/{lesson.module.key}/{lesson.slug}?lang=en").get_data(as_text=True)
+        review = BeautifulSoup(html, "html.parser").find("ol", class_="review")
+        assert len(review.select("span.ok")) == attempt.score
+        assert len(review.select("span.bad")) == attempt.total - attempt.score
+        assert "No answer." not in review.get_text()
+        shown += 1
+    assert shown
+
+
+def _learner01() -> int:
+    from dip.modules.accounts.models import User
+
+    return db.session.scalar(select(User.id).where(User.username == "learner01"))
+
+
 @pytest.mark.parametrize("name,lang", [("English", "en"), ("French", "fr"), ("Swahili", "sw"),
                                        ("Arabic", "ar"), ("Kinyarwanda", "rw"),
                                        ("Kirundi", "rn")])
