@@ -98,8 +98,24 @@ def test_a_first_visit_carries_its_stylesheet_and_later_pages_use_the_cached_one
     assert ".card" in css or "body" in css
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in first.headers["Content-Security-Policy"]
+    assert ".certificate" not in css and "/*" not in css  # no learner page uses those rules
     later = client.get("/login").get_data(as_text=True)
     assert "<style>" not in later
     href = later.split('rel="stylesheet" href="')[1].split('"')[0]
     with client.get(href) as response:
-        assert response.get_data(as_text=True) == css
+        whole = response.get_data(as_text=True)
+    rules = [line for line in whole.split("/* ==== Below")[0].splitlines() if line[:2] != "/*"]
+    assert "".join(rules) == css and ".certificate" in whole
+
+
+def test_a_first_visit_to_a_page_with_certificate_styles_carries_them(client, auth, world):
+    import base64
+    import hashlib
+
+    auth.login(world["trainer"].username)
+    first = client.get(f"/cohorts/{world['cohort_a'].id}/gradebook")
+    assert first.status_code == 200
+    css = first.get_data(as_text=True).split("<style>")[1].split("</style>")[0]
+    assert ".book" in css and ".certificate" in css
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in first.headers["Content-Security-Policy"]

@@ -7,11 +7,14 @@ Content-Security-Policy) together with a ``prefetch`` link, last in the page, th
 fingerprinted file once the page has arrived (cached for a year, immutable), and a ``dip_css`` cookie naming
 that version. Later pages see the cookie and link the cached file instead, so they carry
 no stylesheet at all. A new version of the stylesheet has a new fingerprint and cookie value:
-the next page is again self-contained. The whole stylesheet is the critical one (about 2 KB
-compressed): every page shows the header, navigation, cards and forms it styles.
+the next page is again self-contained. The copy inside a page is the stylesheet without its
+comments and line breaks, and without its last part (gradebook, progress grid, certificates,
+file previews: about 400 bytes compressed that no learner page uses) unless the page's template
+asks for all of it; the file itself always holds everything.
 """
 import base64
 import hashlib
+import re
 from pathlib import Path
 
 from flask import Flask, g, request, url_for
@@ -19,15 +22,20 @@ from markupsafe import Markup
 
 COOKIE = "dip_css"
 FILE = "dip.css"
+#: What follows this comment in the stylesheet only staff pages and certificates use: pages
+#: carry the part above it, unless their template says ``{% set all_css = true %}``.
+MARKER = "/* ==== Below: only in the linked file"
 YEAR = 365 * 24 * 3600
 
 
 def init_app(app: Flask) -> str:
-    """Read the stylesheet once; return the CSP source that allows it inline."""
+    """Read the stylesheet once; return the CSP sources that allow its inline copies."""
     text = (Path(app.static_folder) / FILE).read_text(encoding="utf-8")
-    digest = hashlib.sha256(text.encode()).digest()
+    common = text.split(MARKER)[0]
+    inline = {"common": _bare(common), "all": _bare(text)}
     app.extensions["dip_styles"] = {
-        "text": Markup(text), "version": hashlib.sha256(text.encode()).hexdigest()[:10],
+        "inline": {k: Markup(v) for k, v in inline.items()},
+        "version": hashlib.sha256(text.encode()).hexdigest()[:10],
     }
 
     @app.after_request
@@ -38,7 +46,15 @@ def init_app(app: Flask) -> str:
                                 samesite="Lax", secure=app.config.get("SESSION_COOKIE_SECURE", False))
         return response
 
-    return "'sha256-" + base64.b64encode(digest).decode() + "'"
+    return " ".join("'sha256-" + base64.b64encode(hashlib.sha256(v.encode()).digest()).decode()
+                    + "'" for v in inline.values())
+
+
+def _bare(css: str) -> str:
+    """The stylesheet without its comments and line breaks, for the copy inside a page (two
+    regular expressions do it safely for this file, which has no strings; a minifier
+    dependency would save a few more bytes at the price of another package)."""
+    return re.sub(r"\n+", "", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
 
 
 def head(app: Flask) -> dict:
@@ -49,4 +65,4 @@ def head(app: Flask) -> dict:
     if request.cookies.get(COOKIE) == state["version"]:
         return {"inline_css": None, "css_url": url}
     g._css_inlined = True
-    return {"inline_css": state["text"], "css_url": url}
+    return {"inline_css": state["inline"], "css_url": url}
