@@ -104,7 +104,9 @@ def test_a_first_visit_carries_its_stylesheet_and_later_pages_use_the_cached_one
     href = later.split('rel="stylesheet" href="')[1].split('"')[0]
     with client.get(href) as response:
         whole = response.get_data(as_text=True)
-    rules = [line for line in whole.split("/* ==== Below")[0].splitlines() if line[:2] != "/*"]
+    from dip.core.styles import MARKER
+
+    rules = [line for line in whole.split(MARKER)[0].splitlines() if line[:2] != "/*"]
     assert "".join(rules) == css and ".certificate" in whole
 
 

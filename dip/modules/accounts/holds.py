@@ -16,12 +16,12 @@ redeemed code starts a hold on that account, whoever redeemed it:
 Limits (SECURITY.md says them too): after HOLD_HOURS a staff member who still holds the account
 sees private items; the hold protects nothing staff could see anyway.
 """
-import functools
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
 
 from dip.core.clock import utcnow
+from dip.core.memo import built_once
 from dip.extensions import db
 from dip.modules.accounts import audit, passwords
 from dip.modules.accounts.models import ResetCode, User
@@ -45,9 +45,8 @@ def notice(user: User) -> tuple[ResetCode, User] | None:
     return tuple(row) if row else None
 
 
-@functools.cache
+@built_once
 def _notice():
-    """Asked on every view of a home page: built once (building it cost more than running it)."""
     return (select(ResetCode, User).join(User, User.id == ResetCode.issued_by_id)
             .where(ResetCode.user_id == bindparam("user_id"),
                    ResetCode.redeemed_at >= bindparam("since"), ResetCode.dismissed_at.is_(None))

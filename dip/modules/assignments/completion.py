@@ -1,5 +1,4 @@
 """Attendance, the gradebook, completion rules and certificates (constant queries per cohort)."""
-import functools
 import secrets
 from datetime import date
 from decimal import Decimal
@@ -9,6 +8,7 @@ from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.memo import built_once
 from dip.extensions import db
 from dip.modules.accounts.models import User
 from dip.modules.assignments.models import (
@@ -322,9 +322,8 @@ def valid_certificate_ids(learner_id: int) -> list[int]:
     return list(db.session.scalars(_valid_ids(), {"learner_id": learner_id}))
 
 
-@functools.cache
+@built_once
 def _valid_ids():
-    """Asked on every view of a learner's home: built once (building it cost more than running it)."""
     return (select(Certificate.id).where(Certificate.learner_id == bindparam("learner_id"),
                                          Certificate.revoked_at.is_(None))
             .order_by(Certificate.id.desc()))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import defer, joinedload
 from dip.core import scope, uploads, words
 from dip.core.clock import utcnow
 from dip.core.errors import ServiceError
+from dip.core.memo import built_once
 from dip.extensions import db
 from dip.modules.assignments.checks import MIN_WORDS, check_text
 from dip.modules.assignments.models import FILE_KINDS, KINDS, Assignment, Draft, Submission
@@ -52,7 +53,7 @@ def assignments_for_cohorts(cohort_ids) -> list[Assignment]:
     return list(db.session.scalars(_for_cohorts(), {"cohort_ids": list(cohort_ids)}))
 
 
-@functools.cache
+@built_once
 def _for_cohorts():
     return (select(Assignment).where(Assignment.active, or_(
         Assignment.cohort_id.is_(None),
@@ -283,10 +284,7 @@ def recent_feedback(learner_id: int, limit: int = 5) -> list[Submission]:
     return list(db.session.scalars(_recent_feedback(), {"learner_id": learner_id, "limit": limit}))
 
 
-# The home page's statements are built once, with their values as parameters: building a
-# statement (its loader options above all) and its cache key on every view cost more CPU
-# than running it.
-@functools.cache
+@built_once
 def _recent_feedback():
     return (select(Submission).where(Submission.learner_id == bindparam("learner_id"),
                                      Submission.status.in_(("graded", "returned")))
@@ -310,7 +308,7 @@ def latest_status_by_assignment(learner_id: int) -> dict[int, str]:
     return dict(db.session.execute(_latest_status(), {"learner_id": learner_id}).all())
 
 
-@functools.cache
+@built_once
 def _latest_status():
     return (select(Submission.assignment_id, Submission.status)
             .where(Submission.learner_id == bindparam("learner_id")).order_by(Submission.version))

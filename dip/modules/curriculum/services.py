@@ -2,8 +2,6 @@
 
 Loading the files lives in ``sync.py``; the offline packs in ``offline.py``.
 """
-import functools
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from dip.core import scope
 from dip.core.clock import today
 from dip.core.errors import ServiceError
-from dip.core.memo import per_session
+from dip.core.memo import built_once, per_session
 from dip.extensions import db
 from dip.modules.curriculum.models import (
     CohortSchedule, Lesson, LessonCompletion, Module, Picture, SelfCheckAttempt,
@@ -55,12 +53,18 @@ def lessons() -> list[Lesson]:
 def outline() -> list:
     """``(id, module_id)`` rows of every active lesson in teaching order: what plans and due
     weeks need, without decoding any lesson's titles or text."""
-    return list(db.session.execute(_OUTLINE()))
+    return list(db.session.execute(_outline()))
 
 
-_WITH_MODULE = functools.cache(lambda: [joinedload(Lesson.module)])
-_OUTLINE = functools.cache(lambda: select(Lesson.id, Lesson.module_id).join(Lesson.module).where(
-    Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug))
+@built_once
+def _outline():
+    return (select(Lesson.id, Lesson.module_id).join(Lesson.module)
+            .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug))
+
+
+@built_once
+def _with_module():
+    return (joinedload(Lesson.module),)
 
 
 def picture(module: Module, file_name: str) -> Picture | None:
@@ -96,13 +100,13 @@ def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
 @per_session
 def done_ids(learner_id: int) -> set[int]:
     """Ids of the lessons ``learner_id`` marked done."""
-    return set(db.session.scalars(_DONE(), {"learner_id": learner_id}))
+    return set(db.session.scalars(_done(), {"learner_id": learner_id}))
 
 
-# Statements a learner's home runs on every view are built once, with their values as
-# parameters: building one and its cache key again cost more CPU than running it.
-_DONE = functools.cache(lambda: select(LessonCompletion.lesson_id).where(
-    LessonCompletion.learner_id == bindparam("learner_id")))
+@built_once
+def _done():
+    return select(LessonCompletion.lesson_id).where(
+        LessonCompletion.learner_id == bindparam("learner_id"))
 
 
 def mark_done(learner_id: int, lesson: Lesson) -> bool:
@@ -186,14 +190,16 @@ def module_counts(learner_id: int | None) -> dict[int, tuple[int, int]]:
 def schedule_of(cohort_id: int | None) -> dict[int, tuple[int, int]]:
     """``{module_id: (start week, end week)}``: the cohort's plan, else the catalogue's."""
     return {mid: (start, end) for mid, start, end in db.session.execute(
-        _SCHEDULE(), {"cohort_id": cohort_id})}
+        _schedule(), {"cohort_id": cohort_id})}
 
 
-_SCHEDULE = functools.cache(lambda: select(
-    Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start),
-    func.coalesce(CohortSchedule.end_week, Module.week_end)).outerjoin(CohortSchedule, and_(
-        CohortSchedule.module_id == Module.id, CohortSchedule.cohort_id == bindparam("cohort_id"))
-    ).where(Module.active))
+@built_once
+def _schedule():
+    own = and_(CohortSchedule.module_id == Module.id,
+               CohortSchedule.cohort_id == bindparam("cohort_id"))
+    return (select(Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start),
+                   func.coalesce(CohortSchedule.end_week, Module.week_end))
+            .outerjoin(CohortSchedule, own).where(Module.active))
 
 
 def save_schedule(cohort: Cohort, weeks: dict[int, tuple[int, int]]) -> None:
@@ -253,7 +259,7 @@ def learner_plan(user) -> dict | None:
     done = done_ids(user.id)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
     todo = [lesson for lesson in ordered if lesson.id not in done]
-    following = db.session.get(Lesson, todo[0].id, options=_WITH_MODULE()) \
+    following = db.session.get(Lesson, todo[0].id, options=_with_module()) \
         if todo else None
     return {
         "week": week if week and week <= WEEKS else None, "started": started,

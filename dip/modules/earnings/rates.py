@@ -5,7 +5,6 @@ rate, else it waits. So a coordinator sets rates only for the sites they coordin
 never change what another site's learners earned; an admin sets them for one site or for all.
 """
 from datetime import date
-from functools import cache
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from dip.core import scope
 from dip.core.access import Role
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.memo import built_once
 from dip.core.money import CENT
 from dip.core.months import as_date, month_start, next_month, parse_month
 from dip.extensions import db
@@ -41,7 +41,7 @@ def with_rate(query):
     return query, rate
 
 
-@cache
+@built_once
 def _rate_joins():
     """The joins and the rate expression, built once: SQL expressions are immutable, and
     building the aliased conditions cost a learner's earnings page 5 ms of CPU per view."""
@@ -95,10 +95,8 @@ def _rows(result) -> list[tuple]:
     return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT), *site) for c, m, n, t, *site in result]
 
 
-@cache
+@built_once
 def _one_learners_query():
-    """Asked on every view of a learner's home: built once, so SQLAlchemy neither builds the
-    statement nor works out its cache key again (about 1 ms of CPU a view)."""
     return _missing_query(EarningEntry.learner_id == bindparam("learner_id"), by_site=False)
 
 

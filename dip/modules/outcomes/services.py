@@ -1,5 +1,4 @@
 """Surveys, the audit log, and choosing a report's scope and window for a user."""
-import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,6 +9,7 @@ from dip.core import scope as access_scope
 from dip.core.access import Role
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.memo import built_once
 from dip.extensions import db
 from dip.modules.outcomes.indicators import Scope, Window
 from dip.modules.outcomes.models import BASELINE, ENDLINE, SURVEY_KINDS, AuditEntry, SurveyResponse
@@ -71,9 +71,8 @@ def surveys_due(learner_id: int) -> list[str]:
     return due
 
 
-@functools.cache
+@built_once
 def _kinds_done():
-    """Asked on every view of a learner's home: built once (building it cost more than running it)."""
     return select(SurveyResponse.kind).where(SurveyResponse.learner_id == bindparam("learner_id"))
 
 

@@ -5,7 +5,6 @@ so a retried or repeated save never duplicates a version. Learners see their own
 proposals, staff those of the learners ``dip.core.scope`` gives them, reviewers none.
 """
 import difflib
-import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from dip.core import scope, words
 from dip.core.clock import today, utcnow
 from dip.core.errors import ServiceError
+from dip.core.memo import built_once
 from dip.core.money import AmountError, parse_number
 from dip.extensions import db
 from dip.modules.portfolio.models import (
@@ -230,9 +230,7 @@ def new_comments(learner_id: int, limit: int = 5) -> list[ProposalComment]:
     return list(db.session.scalars(_new_comments(), {"learner_id": learner_id, "limit": limit}))
 
 
-# The home page's statements are built once, with their values as parameters: building a
-# statement and working out its cache key again on every view cost more CPU than running it.
-@functools.cache
+@built_once
 def _new_comments():
     return (select(ProposalComment).join(Proposal, Proposal.id == ProposalComment.proposal_id)
             .where(Proposal.learner_id == bindparam("learner_id"),
@@ -258,7 +256,7 @@ def glance(learner_id: int) -> dict:
     return {"items": items, "ticked": ticked, "rate": (won, sent) if sent else None}
 
 
-@functools.cache
+@built_once
 def _glance():
     def count(*where):
         return select(func.count()).where(*where).scalar_subquery()

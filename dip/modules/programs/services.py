@@ -1,5 +1,4 @@
 """Sites, cohorts and placing people in them."""
-import functools
 import secrets
 from datetime import date
 from decimal import Decimal
@@ -11,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from dip.core import scope
-from dip.core.memo import per_session
+from dip.core.memo import built_once, per_session
 from dip.core.access import Role
 from dip.core.clock import today
 from dip.core.errors import ServiceError
@@ -163,9 +162,8 @@ def trainers_of(cohort: Cohort) -> list[User]:
     return list(db.session.scalars(_trainers(), {"cohort_id": cohort.id}))
 
 
-@functools.cache
+@built_once
 def _trainers():
-    """Asked on every view of a learner's home: built once (building it cost more than running it)."""
     return (select(User).join(CohortTrainer, CohortTrainer.user_id == User.id)
             .where(CohortTrainer.cohort_id == bindparam("cohort_id")).order_by(User.display_name))
 
@@ -184,12 +182,12 @@ def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
 def profile_of(user: User) -> LearnerProfile | None:
     """The learner profile of ``user``, if they are a learner, with its cohort and site (one
     query, read once per request: a home page's panels each ask for it)."""
-    return db.session.get(LearnerProfile, user.id, options=_WITH_COHORT_AND_SITE())
+    return db.session.get(LearnerProfile, user.id, options=_with_cohort_and_site())
 
 
-# Loader options built once: building them cost more CPU than the query they shape.
-_WITH_COHORT_AND_SITE = functools.cache(
-    lambda: [joinedload(LearnerProfile.cohort).joinedload(Cohort.site)])
+@built_once
+def _with_cohort_and_site():
+    return (joinedload(LearnerProfile.cohort).joinedload(Cohort.site),)
 
 
 def week_of(cohort: Cohort, on: date | None = None) -> int | None:
