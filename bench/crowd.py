@@ -3,15 +3,15 @@
     .venv/bin/python bench/crowd.py http://127.0.0.1:5000 users.json   # prints the figures
 
 Plain threads and ``http.client`` (nothing to install). Each learner is one thread with its own
-keep-alive connection and cookies, like a browser tab. Learners arrive evenly over
-CROWD_ARRIVAL seconds (200 over 40 s: 5 a second), sign in through the real form (CSRF token
-read from the page), then for CROWD_STAY seconds open their home, the lessons, a lesson,
+keep-alive connection and cookies, like a browser tab. Learners arrive evenly over CROWD_ARRIVAL
+seconds (200 over 40 s: 5 a second), sign in through the real form (CSRF token read from the
+page), then for CROWD_STAY seconds open their home, the lessons, a lesson (and its self-check),
 their assignments, earnings, proposals and portfolio, waiting CROWD_THINK seconds (± a third)
-between clicks; about one click in eight sends something (a self-check, marking a lesson done,
-a proposal draft) with a one-time token, as the browser does. A request is an error when it
-fails to connect or answers 5xx, 4xx (other than the 409 a repeated one-time token gets) or
-times out (30 s). As a browser does, a request on a kept-alive connection the server has just
-closed is sent again once on a new one (counted in ``retried``, not as an error).
+between clicks; about one click in eight sends something (a self-check, marking a lesson done, a
+proposal draft) with a one-time token, as the browser does. A request is an error when it fails
+to connect or answers 5xx, 4xx (other than the 409 a repeated one-time token gets) or times out
+(30 s). As a browser does, a request on a kept-alive connection the server has just closed is
+sent again once on a new one (counted in ``retried``, not as an error).
 
 ``users.json`` is a list of learner usernames sharing CROWD_PASSWORD. ``run()`` returns the
 figures; bench/load.py starts the servers and writes them to bench/results/load.md.
@@ -151,15 +151,17 @@ def learner(base, username, password, arrive_at, leave_at, think, log, lock, cou
             tab.page("/proposals/", "proposals")
         elif roll < 0.84:
             tab.page("/portfolio/", "portfolio")
-        elif roll < 0.90 and lesson_html:
+        elif roll < 0.90 and lesson:
+            questions = tab.page(lesson + "/check", "a self-check")
             answers = {}
-            for name, value in RADIO_RE.findall(lesson_html):
+            for name, value in RADIO_RE.findall(questions):
                 if name not in answers or rng.random() < 0.4:
                     answers[name] = value
             if answers:
+                pause()
                 tab.post(lesson + "/check", "POST self-check", answers)
-        elif roll < 0.94 and lesson:
-            tab.post(lesson + "/done", "POST lesson done", {})
+        elif roll < 0.94 and lesson and f'action="{lesson}/done"' in lesson_html:
+            tab.post(lesson + "/done", "POST lesson done", {})  # as a learner can: not done yet
         else:
             draft = tab.pick("proposals", r"^/proposals/\d+$")
             if draft is None:

@@ -90,8 +90,8 @@ def main() -> int:
         client.get(f"/?lang={lang}")
         for key, _title, slugs in modules:
             for slug in slugs:
-                url = f"/learn/{key}/{slug}"
-                pages.append((url, lang, *first_view(client, url)))
+                for url in (f"/learn/{key}/{slug}", f"/learn/{key}/{slug}/check"):
+                    pages.append((url, lang, *first_view(client, url)))
     overview = [(url, "en", *first_view(client, url + "?lang=en")) for url in
                 ["/", "/learn/"] + [f"/learn/{key}/" for key, _t, _s in modules]]
     packs = []
@@ -112,9 +112,11 @@ def main() -> int:
     ]
     if largest:
         lines.append(
-            f"Largest lesson page (first view, HTML + CSS, gzip -9): `{largest[0]}` ({largest[1]}), "
+            f"Largest lesson or self-check page (first view, HTML + CSS, gzip -9): "
+            f"`{largest[0]}` ({largest[1]}), "
             f"{largest[4]:,} bytes ({largest[4] / BUDGET:.0%} of the 14 KB budget). "
-            f"Lesson pages over budget: {sum(1 for p in pages if p[4] > BUDGET)} of {len(pages)}.")
+            f"Lesson and self-check pages over budget: {sum(1 for p in pages if p[4] > BUDGET)} "
+            f"of {len(pages)}.")
     lines += [
         f"Cohort progress grid (20 learners × {lesson_count} lessons, trainer): "
         f"{grid[2]:,} bytes gzip.",

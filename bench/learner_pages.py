@@ -26,6 +26,7 @@ PAGES = {
     "lessons index": "/learn/",
     "a module": "/learn/spreadsheets/",
     "a lesson": "/learn/spreadsheets/sum-average-if",
+    "a self-check": "/learn/spreadsheets/sum-average-if/check",
     "assignments": "/assignments/",
     "an assignment": "/assignments/2",
     "earnings": "/earnings/",

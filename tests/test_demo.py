@@ -117,7 +117,8 @@ def test_a_demo_learners_last_try_shows_as_many_ticks_as_its_score(demo, client)
         lesson = db.session.get(Lesson, attempt.lesson_id)
         if attempt.learner_id != _learner01() or shown == 3:
             continue
-        html = client.get(f"/learn/{lesson.module.key}/{lesson.slug}?lang=en").get_data(as_text=True)
+        html = client.get(f"/learn/{lesson.module.key}/{lesson.slug}/check?lang=en").get_data(
+            as_text=True)
         review = BeautifulSoup(html, "html.parser").find("ol", class_="review")
         assert len(review.select("span.ok")) == attempt.score
         assert len(review.select("span.bad")) == attempt.total - attempt.score

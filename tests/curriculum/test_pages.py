@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from dip.core.access import Role
@@ -16,16 +17,45 @@ from tests.helpers import BUDGET, assert_light_page, first_view_bytes
 def test_learner_takes_the_self_check_and_sees_what_was_wrong(client, auth, world, synced):
     auth.login("learner.a")
     url = "/learn/alpha/first"
+    lesson = client.get(url).get_data(as_text=True)
+    assert "3 questions to see what you remember." in lesson and "Take the self-check" in lesson
+    assert 'name="q0"' not in lesson  # the questions are on their own page
     response = client.post(url + "/check", data=form(q0="0", q1="1", q2="0"))
-    assert response.status_code == 302 and response.location.endswith(url + "#selfcheck")
-    page = client.get(url).get_data(as_text=True)
+    assert response.status_code == 302 and response.location.endswith(url + "/check")
+    page = client.get(url + "/check").get_data(as_text=True)
+    assert "Self-check: 2 of 3 right." in page  # the message after checking
     assert "Your last try: 2 of 3 right." in page
-    assert "Your answer: Red" in page and "Right answer: Green" in page
-    assert "Grass is green because of chlorophyll." in page
+    review = " ".join(BeautifulSoup(page, "html.parser").find("ol", class_="review").stripped_strings)
+    assert "✗ Your answer: Red Right answer: Green" in review
+    assert "Grass is green because of chlorophyll." in review
+    assert 'name="q0"' in page and "Back to the lesson" in page  # try again, or go back
     client.post(url + "/check", data=form(q0="1", q1="1", q2="0"))
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(url + "/check").get_data(as_text=True)
     assert "Your last try: 3 of 3 right." in page and "2 tries so far." in page
     assert db.session.scalar(select(func.count()).select_from(SelfCheckAttempt)) == 2
+    lesson = client.get(url).get_data(as_text=True)
+    assert "Your last try: 3 of 3 right." in lesson and "See your answers and try again" in lesson
+    assert "Grass is green because of chlorophyll." not in lesson  # the review stays apart
+
+
+def test_a_self_check_with_no_answer_says_so_and_offers_the_questions_again(client, auth,
+                                                                          world, synced):
+    auth.login("learner.a")
+    response = client.post("/learn/alpha/first/check", data=form(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Choose an answer for at least one question." in page and 'name="q0"' in page
+    assert "Your last try" not in page
+
+
+def test_a_self_check_page_in_arabic_reads_right_to_left_and_fits_the_budget(client, auth,
+                                                                            world, synced):
+    auth.login("learner.a")
+    client.post("/learn/alpha/first/check", data=form(q0="0"))
+    response = client.get("/learn/alpha/first/check?lang=ar")
+    assert_light_page(client, response)
+    page = response.get_data(as_text=True)
+    assert 'dir="rtl"' in page and "اختبار ذاتي" in page
+    assert client.get("/learn/alpha/nowhere/check").status_code == 404
 
 
 def test_an_empty_or_forged_self_check_is_not_counted(client, auth, world, synced):
@@ -69,7 +99,11 @@ def test_staff_read_lessons_but_do_not_take_them(client, auth, world, synced):
         auth.login(who)
         page = client.get("/learn/alpha/first").get_data(as_text=True)
         assert "Grass is green." in page and "Mark as done" not in page
-        assert "<strong>Green ✓</strong>" in page  # the answers, to teach from
+        assert "See the questions and answers" in page
+        check = client.get("/learn/alpha/first/check").get_data(as_text=True)
+        assert "<strong>Green ✓</strong>" in check  # the answers, to teach from
+        assert 'name="q0"' not in check and "Mark as done" not in check
+        assert client.post("/learn/alpha/first/check", data=form(q0="1")).status_code == 403
         assert client.post("/learn/alpha/first/done", data=form()).status_code == 403
         auth.logout()
 

@@ -20,7 +20,8 @@ def test_a_translated_lesson_is_tagged_with_its_language(client, auth, world, dr
     assert '<html lang="ar" dir="rtl">' in page
     assert '<article class="lesson" lang="ar" dir="rtl">' in page
     assert "not yet written in your language" not in page
-    assert re.search(r'<fieldset class="choice" lang="ar" dir="rtl"><legend>1\. ما لون العشب؟', page)
+    check = client.get("/learn/alpha/first/check?lang=ar").get_data(as_text=True)
+    assert re.search(r'<fieldset class="choice" lang="ar" dir="rtl"><legend>1\. ما لون العشب؟', check)
 
 
 def test_a_missing_translation_says_so_and_shows_english_tagged_as_english(
@@ -59,8 +60,14 @@ def test_module_and_index_pages_show_times_and_tag_titles(client, auth, world, d
 def test_one_main_button_per_step_in_the_self_check(client, auth, world, synced):
     auth.login("learner.a")
     page = client.get("/learn/alpha/first").get_data(as_text=True)
-    check = re.search(r'<button type="submit"( class="[^"]*")?>Check my answers</button>', page)
+    take = re.search(r'<a class="button" href="/learn/alpha/first/check">Take the self-check</a>',
+                     page)
     done = re.search(r'<button type="submit"( class="[^"]*")?>Mark as done</button>', page)
+    assert take and done.group(1) == ' class="secondary"' and take.start() < done.start()
+    questions = client.get("/learn/alpha/first/check").get_data(as_text=True)
+    check = re.search(r'<button type="submit"( class="[^"]*")?>Check my answers</button>',
+                      questions)
+    done = re.search(r'<button type="submit"( class="[^"]*")?>Mark as done</button>', questions)
     assert check.group(1) is None and done.group(1) == ' class="secondary"'
     assert check.start() < done.start()
     css_url = re.search(r'href="(/static/dip.css[^"]*)"', page).group(1).replace("&amp;", "&")
