@@ -1,6 +1,6 @@
 """Issue 15's goals beside the figures before it and now: bench/results/issue15.md.
 
-    .venv/bin/python bench/summary.py   # after bench/signin.py, learner_pages.py, load.py, slow_link.py
+    .venv/bin/python bench/summary.py   # after signin.py, learner_pages.py, load.py, slow_link.py
 
 Reads the headline each of those benchmarks leaves in bench/results/<name>.json. The "before"
 figures are the issue's own (a probe from outside on the embedded set-up: gunicorn 2 × 8
@@ -53,12 +53,13 @@ def main() -> None:
                      f"{firsts[worst]['last_byte'] / 1000:.2f} s at most ({worst})"))
     lines = ["## Issue 15 at a glance", "",
              "Each figure is reproduced by `bench/run` (the sections below have the details). "
-             "Before: the figures in issue 15. Measured on 2 December 2026 on the shared 2-core "
-             "machine while three other engineers' test suites and benchmarks ran (load average "
-             "6 to 11 during the runs): CPU figures are per request and comparable; latency "
-             "figures under load (p50, p95) are what a third of the machine gives, and meet the "
-             "goal only on a machine left to the platform (the server needs about half a core "
-             "for this crowd: 11 ms of CPU a request at 48 requests a second).", "",
+             "Before: the figures in issue 15, and, where a benchmark can run the older code "
+             "(main d2e8a1a) on the same machine, that too. The machine is shared, and its speed "
+             "drifts with other tenants' work: the same CPU benchmark ran 1.3 to 1.6 times "
+             "slower from one minute to the next with the load average near 1. So CPU figures "
+             "are the lowest of three medians taken in turn, each load run gives the load "
+             "average before it, and a figure near its goal (the learner home) can land on "
+             "either side of it from one run to the next.", "",
              "| goal | target | before | now |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     (RESULTS / "issue15.md").write_text("\n".join(lines) + "\n")
