@@ -71,10 +71,15 @@ def demo(app):
     from dip.modules.accounts.services import get_by_username
     from dip.modules.assignments.models import Assignment, Submission
     from dip.modules.curriculum import services as curriculum
+    from dip.modules.curriculum.models import Lesson, SelfCheckAttempt
     from dip.modules.programs import services as programs
 
     cohort = programs.cohort_by_name("Cohort 1", programs.site_by_name("Dzaleka"))
     lesson = curriculum.lessons()[2]
+    learner01 = get_by_username("learner01")
+    tried = db.session.get(Lesson, db.session.scalar(  # a self-check with a review of the last try
+        select(SelfCheckAttempt.lesson_id).where(SelfCheckAttempt.learner_id == learner01.id)
+        .order_by(SelfCheckAttempt.id.desc()).limit(1)))
     intro = db.session.scalar(select(Assignment).where(Assignment.key == "introduce-yourself"))
     waiting = {s.assignment.key: s.id for s in db.session.scalars(
         select(Submission).where(Submission.status == "submitted").order_by(Submission.id))}
@@ -86,7 +91,8 @@ def demo(app):
         "pages": {
             "learner01": ["/", "/learn/", f"/learn/{lesson.module.key}/{lesson.slug}",
                           "/assignments/", f"/assignments/{intro.id}", "/earnings/",
-                          "/earnings/income", "/earnings/new", "/proposals/", "/portfolio/"],
+                          "/earnings/income", "/earnings/new", "/proposals/", "/portfolio/",
+                          f"/learn/{tried.module.key}/{tried.slug}/check"],
             "learner08": ["/earnings/", "/earnings/income"],  # a payment waits for its rate
             "trainer": ["/", c, "/grading/", f"/grading/{waiting['introduce-yourself']}",
                         f"/grading/{waiting['cv-docx']}/file", f"{c}/gradebook",
