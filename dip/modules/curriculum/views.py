@@ -116,21 +116,29 @@ def module(module_key: str):
         pack_kb=_kb(offline.pack_size(mod, _lang(), content.root())))
 
 
-@bp.route("/learn/<module_key>/<slug>")
-@roles(*ALL_ROLES)
-def lesson(module_key: str, slug: str):
-    """A lesson: what you will learn, the body, a link to its self-check and "mark as done"."""
+def _lesson_page(module_key: str, slug: str) -> dict:
+    """What a lesson's page and its self-check's page both show: the text in the reader's
+    language (else English, ``tl``/``td`` saying which), the reader's done mark and last
+    self-check try (learners only), and the lessons on either side."""
     item = _lesson(module_key, slug)
     shown, text = services.lesson_text(item, _lang())
     learner_id = _learner_id()
     previous, following = services.neighbours(item)
-    return render_template(
-        "curriculum/lesson.html", lesson=item, module=item.module, text=text,
-        tl=shown, td=direction(shown), body=offline.localise(text["html"], _lang(), shown),
-        toc=offline.toc(text["toc"]), learner=learner_id is not None,
-        done=learner_id is not None and item.id in services.done_ids(learner_id),
-        attempt=services.latest_attempt(learner_id, item.id) if learner_id else None,
-        previous=previous, following=following)
+    return {"lesson": item, "module": item.module, "text": text, "tl": shown,
+            "td": direction(shown), "learner": learner_id is not None,
+            "done": learner_id is not None and item.id in services.done_ids(learner_id),
+            "attempt": services.latest_attempt(learner_id, item.id) if learner_id else None,
+            "previous": previous, "following": following}
+
+
+@bp.route("/learn/<module_key>/<slug>")
+@roles(*ALL_ROLES)
+def lesson(module_key: str, slug: str):
+    """A lesson: what you will learn, the body, a link to its self-check and "mark as done"."""
+    page = _lesson_page(module_key, slug)
+    text, shown = page["text"], page["tl"]
+    return render_template("curriculum/lesson.html", **page, toc=offline.toc(text["toc"]),
+                           body=offline.localise(text["html"], _lang(), shown))
 
 
 @bp.route("/learn/<module_key>/<slug>/check")
@@ -143,18 +151,12 @@ def selfcheck(module_key: str, slug: str):
     review of the last try (1-2 KB compressed, 30-70 ms over 2G, on every view), and checking
     answers does not bring the whole lesson back.
     """
-    item = _lesson(module_key, slug)
-    shown, text = services.lesson_text(item, _lang())
-    learner_id = _learner_id()
-    attempt = services.latest_attempt(learner_id, item.id) if learner_id else None
-    _previous, following = services.neighbours(item)
+    page = _lesson_page(module_key, slug)
+    attempt, item = page["attempt"], page["lesson"]
     return render_template(
-        "curriculum/selfcheck.html", lesson=item, module=item.module, text=text,
-        tl=shown, td=direction(shown), learner=learner_id is not None,
-        done=learner_id is not None and item.id in services.done_ids(learner_id),
-        attempt=attempt, review=services.review(item, _lang(), attempt) if attempt else None,
-        attempts=services.attempt_count(learner_id, item.id) if attempt else 0,
-        following=following)
+        "curriculum/selfcheck.html", **page,
+        review=services.review(item, _lang(), attempt) if attempt else None,
+        attempts=services.attempt_count(current_user.id, item.id) if attempt else 0)
 
 
 @bp.route("/learn/<module_key>/<slug>/check", methods=["POST"])

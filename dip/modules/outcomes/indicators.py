@@ -3,7 +3,8 @@
 ``facts`` reads, in a handful of aggregate queries, one row of facts per learner in a scope
 (program, site or cohort) and reporting window; ``figures`` turns any group of those rows into
 the indicators; ``report`` adds the disaggregations and applies primary and secondary
-suppression within its own tables (the staff's operational view: any cohort, any window).
+suppression within its own tables (``privacy.suppress``; the staff's operational view: any
+cohort, any window).
 Published figures (what reviewers read) are ``published.report``'s, protected across every
 period, scope and breakdown together. Nothing here returns a person to the caller except
 ``facts`` (used for the coordinators' lists, scoped again by ``dip.core.scope.learner_ids``).
@@ -26,6 +27,7 @@ from dip.modules.earnings.income import (
 )
 from dip.modules.earnings.models import MonthlyIncome
 from dip.modules.outcomes.models import ENDLINE, SurveyResponse
+from dip.modules.outcomes.privacy import is_small, suppress
 from dip.modules.programs.models import Cohort, LearnerProfile
 
 #: Indicator keys, in the order of the program's report.
@@ -291,35 +293,6 @@ def figures(group: list[Fact]) -> dict[str, Cell]:
         for key in AT_THE_END:
             cells[key].in_progress = True
     return cells
-
-
-# ---- privacy ----
-
-def is_small(cell: Cell, threshold: int) -> bool:
-    """Primary suppression: fewer than ``threshold`` people in the group (none included: "no
-    data" would say the group is empty) or in the count."""
-    if cell.den < threshold:
-        return True
-    return not cell.is_money and 0 < cell.num < threshold
-
-
-def suppress(total: Cell, siblings: list[Cell], threshold: int) -> None:
-    """Hide small cells and, where one hidden cell could be worked out, a second one.
-
-    ``siblings`` partition ``total`` (the groups of one dimension). The hidden siblings
-    together are the total minus the shown ones; while they are fewer than ``threshold``
-    people, the next smallest shown sibling is hidden as well.
-    """
-    total.suppressed = total.suppressed or is_small(total, threshold)
-    for cell in siblings:
-        cell.suppressed = cell.suppressed or is_small(cell, threshold)
-    hidden = [c for c in siblings if c.suppressed]
-    if total.suppressed or not hidden or sum(c.den for c in hidden) >= threshold:
-        return
-    shown = sorted((c for c in siblings if not c.suppressed),
-                   key=lambda c: (c.people, c.num))
-    if shown:
-        shown[0].suppressed = shown[0].secondary = True
 
 
 def _dimension_value(fact: Fact, dimension: str) -> str | None:

@@ -18,9 +18,16 @@ The checks are exact for sums along one line at a time and for any two nested ce
 tau-argus's singleton and hypercube methods, they do not solve systems of several lines at once
 (an audit by linear programming would). The cost of hiding a cell is the number of people in it,
 so small cells go first and headline figures last.
+
+The staff's operational view (any cohort, any window: ``indicators.report``) is protected one
+table at a time instead, by ``suppress`` at the end of this module.
 """
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # indicators imports this module
+    from dip.modules.outcomes.indicators import Cell
 
 EMPTY: frozenset[int] = frozenset()
 
@@ -226,3 +233,32 @@ def _violations(cells, lines, rule, hidden, known, derived_by) -> set:
                 if culprit is not None:
                     more.add(culprit)
     return more - hidden
+
+
+# ---- one table at a time: the staff's operational view (``indicators.report``) ----
+
+def is_small(cell: "Cell", threshold: int) -> bool:
+    """Primary suppression: fewer than ``threshold`` people in the group (none included: "no
+    data" would say the group is empty) or in the count."""
+    if cell.den < threshold:
+        return True
+    return not cell.is_money and 0 < cell.num < threshold
+
+
+def suppress(total: "Cell", siblings: list["Cell"], threshold: int) -> None:
+    """Hide small cells and, where one hidden cell could be worked out, a second one.
+
+    ``siblings`` partition ``total`` (the groups of one dimension). The hidden siblings
+    together are the total minus the shown ones; while they are fewer than ``threshold``
+    people, the next smallest shown sibling is hidden as well.
+    """
+    total.suppressed = total.suppressed or is_small(total, threshold)
+    for cell in siblings:
+        cell.suppressed = cell.suppressed or is_small(cell, threshold)
+    hidden = [c for c in siblings if c.suppressed]
+    if total.suppressed or not hidden or sum(c.den for c in hidden) >= threshold:
+        return
+    shown = sorted((c for c in siblings if not c.suppressed),
+                   key=lambda c: (c.people, c.num))
+    if shown:
+        shown[0].suppressed = shown[0].secondary = True
