@@ -92,7 +92,8 @@ def _missing_query(where, by_site: bool):
 
 
 def _rows(result) -> list[tuple]:
-    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT), *site) for c, m, n, t, *site in result]
+    return [(c, as_date(m), n, Decimal(t or 0).quantize(CENT), *site)
+            for c, m, n, t, *site in result]
 
 
 @built_once
