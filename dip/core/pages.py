@@ -4,10 +4,12 @@ A feature adds its own links and panels from its ``views.py``; ``base.html``, th
 the home page and a person's page render whatever the current role has, so no feature edits
 another's templates.
 """
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import url_for
+from flask import request, url_for
+from flask_babel import get_locale
 from markupsafe import Markup
 
 
@@ -32,6 +34,7 @@ def _register(registry: list[Entry], entry: Entry) -> None:
     if entry not in registry:  # importing a views module twice must not double its links
         registry.append(entry)
         registry.sort(key=lambda e: e.order)
+        _nav_bar.cache_clear()
 
 
 def _for(registry: list[Entry], user) -> list[Entry]:
@@ -77,13 +80,23 @@ def nav_for(user) -> list[tuple[str, str]]:
     return [(str(e.label), url_for(e.target)) for e in _for(_nav, user)]
 
 
-def nav_bar(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def nav_bar(user) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """``(bar, more)``: the (label, url) pairs shown in the navigation bar for ``user``, and
     those in its "More" menu."""
+    if not user.is_authenticated:
+        return (), ()
+    return _nav_bar(user.role, str(get_locale()), request.script_root)
+
+
+@functools.lru_cache(maxsize=64)
+def _nav_bar(role, _locale, _root) -> tuple:
+    # The same for every page a role opens in one language (and under one mount point):
+    # worked out once per process, not with a dozen url_for calls on every view.
     bar, more = [], []
-    for e in _for(_nav, user):
-        (more if user.role in e.more else bar).append((str(e.label), url_for(e.target)))
-    return bar, more
+    for e in _nav:
+        if role in e.roles:
+            (more if role in e.more else bar).append((str(e.label), url_for(e.target)))
+    return tuple(bar), tuple(more)
 
 
 def cohort_links(user) -> list[tuple[str, str]]:

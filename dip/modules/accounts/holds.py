@@ -18,7 +18,7 @@ sees private items; the hold protects nothing staff could see anyway.
 """
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, exists, select, update
 
 from dip.core.clock import utcnow
 from dip.core.memo import built_once
@@ -40,16 +40,31 @@ def start(code: ResetCode, previous_hash: str) -> None:
 
 def notice(user: User) -> tuple[ResetCode, User] | None:
     """The reset ``user`` should be told about, with who issued its code, or None."""
+    if user.may_have_reset_notice is False:  # read with the user this request: nothing to look up
+        return None
     since = utcnow() - timedelta(days=NOTICE_DAYS)
     row = db.session.execute(_notice(), {"user_id": user.id, "since": since}).first()
     return tuple(row) if row else None
 
 
+def notice_may_be_due(user_id):
+    """Whether user ``user_id`` (a column) may have a reset notice due, as a SQL expression
+    the sign-in check of every request reads with the user, so the home page looks the notice
+    up only when there may be one. (It leaves out the NOTICE_DAYS limit, which needs the time
+    of the request: SQLAlchemy reuses the expression whenever it reloads the user.)"""
+    return exists().where(*_undismissed(user_id))
+
+
+def _undismissed(user_id) -> tuple:
+    return (ResetCode.user_id == user_id, ResetCode.redeemed_at.is_not(None),
+            ResetCode.dismissed_at.is_(None))
+
+
 @built_once
 def _notice():
     return (select(ResetCode, User).join(User, User.id == ResetCode.issued_by_id)
-            .where(ResetCode.user_id == bindparam("user_id"),
-                   ResetCode.redeemed_at >= bindparam("since"), ResetCode.dismissed_at.is_(None))
+            .where(*_undismissed(bindparam("user_id")),
+                   ResetCode.redeemed_at >= bindparam("since"))
             .order_by(ResetCode.redeemed_at.desc()).limit(1))
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from dip.core.clock import utcnow
 from dip.extensions import db
@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    #: False when no reset notice can be due (``accounts.holds``), read with the user by the
+    #: request's sign-in check; None when the user was read any other way (then it is looked up).
+    may_have_reset_notice: Mapped[bool | None] = query_expression()
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (``dip.modules.accounts.passwords``)."""

@@ -12,7 +12,7 @@ import nh3
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, load_only
 
 from dip.core import scope, uploads, words
 from dip.core.clock import utcnow
@@ -49,7 +49,8 @@ def _rendered(text: str) -> Markup:
 # ---- which assignments a user sees ----
 
 def assignments_for_cohorts(cohort_ids) -> list[Assignment]:
-    """Curriculum assignments plus those trainers added for any of ``cohort_ids``."""
+    """Curriculum assignments plus those trainers added for any of ``cohort_ids``: what a list
+    shows of each (title, due week, whether required), not its rubric, checks or files."""
     return list(db.session.scalars(_for_cohorts(), {"cohort_ids": list(cohort_ids)}))
 
 
@@ -58,7 +59,9 @@ def _for_cohorts():
     return (select(Assignment).where(Assignment.active, or_(
         Assignment.cohort_id.is_(None),
         Assignment.cohort_id.in_(bindparam("cohort_ids", expanding=True))))
-        .order_by(Assignment.due_week.is_(None), Assignment.due_week, Assignment.title))
+        .order_by(Assignment.due_week.is_(None), Assignment.due_week, Assignment.title)
+        .options(load_only(Assignment.key, Assignment.cohort_id, Assignment.title,
+                           Assignment.titles, Assignment.due_week, Assignment.required)))
 
 
 def visible_assignment(user, assignment_id: int) -> Assignment | None:

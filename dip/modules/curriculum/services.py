@@ -63,8 +63,8 @@ def _outline():
 
 
 @built_once
-def _with_module():
-    return (joinedload(Lesson.module),)
+def _lesson():
+    return select(Lesson).where(Lesson.id == bindparam("id")).options(joinedload(Lesson.module))
 
 
 def picture(module: Module, file_name: str) -> Picture | None:
@@ -197,8 +197,9 @@ def schedule_of(cohort_id: int | None) -> dict[int, tuple[int, int]]:
 def _schedule():
     own = and_(CohortSchedule.module_id == Module.id,
                CohortSchedule.cohort_id == bindparam("cohort_id"))
-    return (select(Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start),
-                   func.coalesce(CohortSchedule.end_week, Module.week_end))
+    return (select(Module.id, func.coalesce(CohortSchedule.start_week, Module.week_start)
+                   .label("start"), func.coalesce(CohortSchedule.end_week, Module.week_end)
+                   .label("end"))
             .outerjoin(CohortSchedule, own).where(Module.active))
 
 
@@ -253,14 +254,19 @@ def learner_plan(user) -> dict | None:
     started = today() >= plans.plan_start(profile)
     if week is None and started:
         week = WEEKS + 1  # the course is over: everything not done is behind
-    schedule = schedule_of(profile.cohort_id)
-    items = outline()
+    # The outline, the cohort's weeks and the lessons done, in one statement: the home runs
+    # this on every view, and each statement costs more in SQLAlchemy than in the database.
+    rows = db.session.execute(_plan(), {"cohort_id": profile.cohort_id, "learner_id": user.id})
+    items, schedule, done = [], {}, set()
+    for row in rows:
+        items.append(row)
+        schedule[row.module_id] = (row.start, row.end)
+        if row.done:
+            done.add(row.id)
     due = due_weeks(schedule, items)
-    done = done_ids(user.id)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
     todo = [lesson for lesson in ordered if lesson.id not in done]
-    following = db.session.get(Lesson, todo[0].id, options=_with_module()) \
-        if todo else None
+    following = db.session.scalars(_lesson(), {"id": todo[0].id}).first() if todo else None
     return {
         "week": week if week and week <= WEEKS else None, "started": started,
         "start": plans.plan_start(profile), "personal": plans.is_personal(profile),
@@ -269,6 +275,16 @@ def learner_plan(user) -> dict | None:
         "behind": sum(1 for lesson in todo if week and due[lesson.id] < week),
         "done": len(items) - len(todo), "total": len(items),
     }
+
+
+@built_once
+def _plan():
+    weeks = _schedule().subquery()
+    done = and_(LessonCompletion.lesson_id == Lesson.id,
+                LessonCompletion.learner_id == bindparam("learner_id"))
+    return (_outline().add_columns(weeks.c.start, weeks.c.end,
+                                   LessonCompletion.lesson_id.is_not(None).label("done"))
+            .join(weeks, weeks.c.id == Lesson.module_id).outerjoin(LessonCompletion, done))
 
 
 # ---- what staff see of a cohort ----

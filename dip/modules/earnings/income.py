@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dip.core.clock import today, utcnow
+from dip.core.memo import built_once
 from dip.core.money import CENT
 from dip.core.months import (
     add_months, as_date as _as_date, month_of, month_start, next_month as _next_month,
@@ -223,8 +224,7 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
     months = [add_months(this_month, -i) for i in range(11, -1, -1)]
     # One learner has a row a month at most: read them all once, for the series and the total.
     every = {_as_date(m): Decimal(t) for m, t in db.session.execute(
-        select(MonthlyIncome.month, MonthlyIncome.total_usd).where(
-            MonthlyIncome.learner_id == learner_id))}
+        _months_of(), {"learner_id": learner_id})}
     found = {m: t for m, t in every.items() if m >= months[0]}
     total = sum(every.values(), Decimal(0))
     profile = db.session.get(LearnerProfile, learner_id)
@@ -250,6 +250,12 @@ def learner_summary(learner_id: int, on: date | None = None) -> dict:
         "pending_this_month": [(c, t) for c, m, _n, t in waiting if m == this_month],
         "chart": bar_chart(series),
     }
+
+
+@built_once
+def _months_of():
+    return select(MonthlyIncome.month, MonthlyIncome.total_usd).where(
+        MonthlyIncome.learner_id == bindparam("learner_id"))
 
 
 @dataclass(frozen=True)

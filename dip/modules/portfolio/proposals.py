@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from dip.core import scope, words
 from dip.core.clock import today, utcnow
@@ -235,7 +236,8 @@ def _new_comments():
     return (select(ProposalComment).join(Proposal, Proposal.id == ProposalComment.proposal_id)
             .where(Proposal.learner_id == bindparam("learner_id"),
                    ProposalComment.seen_at.is_(None))
-            .order_by(ProposalComment.id.desc()).limit(bindparam("limit")))
+            .order_by(ProposalComment.id.desc()).limit(bindparam("limit"))
+            .options(contains_eager(ProposalComment.proposal).load_only(Proposal.job_title)))
 
 
 def win_rates(learner_ids) -> dict[int, tuple[int, int]]:
@@ -250,10 +252,13 @@ def win_rates(learner_ids) -> dict[int, tuple[int, int]]:
 
 
 def glance(learner_id: int) -> dict:
-    """A learner's portfolio at a glance, in one query: items, readiness steps ticked, and
-    (won, sent) proposals, or None when nothing was sent yet (the home panel)."""
-    items, ticked, won, sent = db.session.execute(_glance(), {"learner_id": learner_id}).one()
-    return {"items": items, "ticked": ticked, "rate": (won, sent) if sent else None}
+    """A learner's portfolio at a glance, in one query: items, readiness steps ticked,
+    (won, sent) proposals, or None when nothing was sent yet, and how many trainer comments
+    they have not seen (the home panel)."""
+    items, ticked, won, sent, unseen = db.session.execute(
+        _glance(), {"learner_id": learner_id}).one()
+    return {"items": items, "ticked": ticked, "rate": (won, sent) if sent else None,
+            "unseen": unseen}
 
 
 @built_once
@@ -263,10 +268,14 @@ def _glance():
 
     learner = bindparam("learner_id")
     sent_where = (Proposal.learner_id == learner, Proposal.status.in_(("sent", "won", "lost")))
+    unseen = (select(func.count()).select_from(ProposalComment)
+              .join(Proposal, Proposal.id == ProposalComment.proposal_id)
+              .where(Proposal.learner_id == learner, ProposalComment.seen_at.is_(None))
+              .scalar_subquery())
     return select(count(PortfolioItem.learner_id == learner).label("items"),
                   count(ReadinessMark.learner_id == learner).label("ticked"),
                   count(*sent_where, Proposal.status == "won").label("won"),
-                  count(*sent_where).label("sent"))
+                  count(*sent_where).label("sent"), unseen.label("unseen"))
 
 
 def plain_text(body: str) -> str:

@@ -275,7 +275,8 @@ def cohort_readiness(cohort_id: int):
 def learner_panel(user):
     """New trainer comments on the learner's proposals, and their portfolio at a glance."""
     seen = proposals.glance(user.id)
-    return render_template("portfolio/_panel.html", comments=proposals.new_comments(user.id),
+    comments = proposals.new_comments(user.id) if seen["unseen"] else []
+    return render_template("portfolio/_panel.html", comments=comments,
                            items=seen["items"], ticked=seen["ticked"], steps=len(READINESS),
                            rate=seen["rate"])
 

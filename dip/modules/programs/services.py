@@ -178,16 +178,16 @@ def learners_of(cohort: Cohort, include_inactive: bool = False) -> list[User]:
 
 
 @per_session(key=lambda user: user.id)
-@per_session(key=lambda user: user.id)
 def profile_of(user: User) -> LearnerProfile | None:
     """The learner profile of ``user``, if they are a learner, with its cohort and site (one
     query, read once per request: a home page's panels each ask for it)."""
-    return db.session.get(LearnerProfile, user.id, options=_with_cohort_and_site())
+    return db.session.scalars(_profile(), {"user_id": user.id}).first()
 
 
 @built_once
-def _with_cohort_and_site():
-    return (joinedload(LearnerProfile.cohort).joinedload(Cohort.site),)
+def _profile():
+    return (select(LearnerProfile).where(LearnerProfile.user_id == bindparam("user_id"))
+            .options(joinedload(LearnerProfile.cohort).joinedload(Cohort.site)))
 
 
 def week_of(cohort: Cohort, on: date | None = None) -> int | None:
