@@ -80,6 +80,22 @@ def test_language_choice_on_sign_in_page_sticks_and_becomes_preference(client, a
     assert world["learner"].language == "sw"
 
 
+def test_switching_language_mid_session_changes_the_whole_page_at_once(client, auth, world):
+    # A learner on a shared computer switches back and forth: the menu, the buttons and the
+    # page's own words follow each switch on the very next page, never the last person's choice.
+    auth.login(world["learner"].username)
+    for lang, earnings, sign_out in (("fr", "Revenus", "Se déconnecter"),
+                                     ("ar", "الأرباح", "تسجيل الخروج"),
+                                     ("fr", "Revenus", "Se déconnecter"),
+                                     ("en", "Earnings", "Sign out")):
+        html = client.get(f"/?lang={lang}").get_data(as_text=True)
+        assert f'<html lang="{lang}"' in html
+        nav = html.split('<nav aria-label="', 1)[1].split("</nav>", 1)[0]
+        assert f'href="/earnings/">{earnings}</a>' in nav
+        assert f">{sign_out}</button>" in html
+        assert f'<html lang="{lang}"' in client.get("/earnings/").get_data(as_text=True)
+
+
 def test_every_page_links_every_language(client):
     html = client.get("/login").get_data(as_text=True)
     for code in ("en", "fr", "sw", "ar", "rw", "rn"):

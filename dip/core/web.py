@@ -94,6 +94,8 @@ def translations():
     this looks them up once. A locale that changes (``refresh()``, ``force_locale``) is a
     different object, so the catalogue follows it.
     """
+    if not g:  # no application context: Flask-Babel answers (untranslated)
+        return get_translations()
     locale = getattr(g.get("_flask_babel"), "babel_locale", None)
     kept = g.get("_translations")
     if kept is None or locale is None or kept[0] is not locale:

@@ -35,6 +35,7 @@ def test_home_leads_with_one_link_to_the_next_lesson(client, auth, world, synced
     assert links == ['<a class="button go" href="/learn/alpha/first"']  # one, not eleven
     assert main.index("Your next step") < main.index("button go") < main.index("This week")
     assert "Start: <span" in main and "First lesson" in main
+    assert "Alpha basics" in main and "About 30 minutes of work" in main
     assert "2 lessons are behind your plan." in main and "Overdue" not in main
     client.post("/learn/alpha/first/done", data=form())
     main = _main(client.get("/").get_data(as_text=True))
@@ -51,8 +52,13 @@ def test_a_new_learner_starts_with_the_first_lesson_before_the_course_starts(
     auth.login("new.one")
     main = _main(client.get("/?lang=fr").get_data(as_text=True))
     assert LESSON_LINK_RE.findall(main) == ['<a class="button go" href="/learn/alpha/first"']
+    assert "First lesson (fr)" in main and "Les bases alpha" in main  # the titles in French
     assert f"{format_date(starts, 'medium', locale='fr')}" in main
     assert "Overdue" not in main and "behind" not in main
+    main = _main(client.get("/?lang=ar").get_data(as_text=True))
+    # No Arabic title for the lesson: the English one, tagged as English inside the Arabic page.
+    assert '<span lang="en" dir="ltr">First lesson</span>' in main
+    assert '<span lang="ar" dir="rtl">أساسيات ألفا</span>' in main
 
 
 def test_next_assignment_with_its_due_day_and_overdue_work_flagged(

@@ -2,16 +2,20 @@
 
 Loading the files lives in ``sync.py``; the offline packs in ``offline.py``.
 """
+import json
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Text, and_, bindparam, cast, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from dip.core import scope
 from dip.core.clock import today
 from dip.core.errors import ServiceError
 from dip.core.memo import built_once, per_session
 from dip.extensions import db
+from dip.modules.curriculum.langs import LangStr, pick
 from dip.modules.curriculum.models import (
     CohortSchedule, Lesson, LessonCompletion, Module, Picture, SelfCheckAttempt,
 )
@@ -60,11 +64,6 @@ def outline() -> list:
 def _outline():
     return (select(Lesson.id, Lesson.module_id).join(Lesson.module)
             .where(Lesson.active, Module.active).order_by(Module.order, Lesson.order, Lesson.slug))
-
-
-@built_once
-def _lesson():
-    return select(Lesson).where(Lesson.id == bindparam("id")).options(joinedload(Lesson.module))
 
 
 def picture(module: Module, file_name: str) -> Picture | None:
@@ -266,7 +265,7 @@ def learner_plan(user) -> dict | None:
     due = due_weeks(schedule, items)
     ordered = sorted(items, key=lambda lesson: due[lesson.id])  # stable: module, lesson order
     todo = [lesson for lesson in ordered if lesson.id not in done]
-    following = db.session.scalars(_lesson(), {"id": todo[0].id}).first() if todo else None
+    following = LessonCard.of(todo[0]) if todo else None
     return {
         "week": week if week and week <= WEEKS else None, "started": started,
         "start": plans.plan_start(profile), "personal": plans.is_personal(profile),
@@ -282,9 +281,38 @@ def _plan():
     weeks = _schedule().subquery()
     done = and_(LessonCompletion.lesson_id == Lesson.id,
                 LessonCompletion.learner_id == bindparam("learner_id"))
-    return (_outline().add_columns(weeks.c.start, weeks.c.end,
-                                   LessonCompletion.lesson_id.is_not(None).label("done"))
-            .join(weeks, weeks.c.id == Lesson.module_id).outerjoin(LessonCompletion, done))
+    # Titles come as their JSON text: only the next lesson's are decoded (LessonCard.of).
+    return (_outline().add_columns(
+        weeks.c.start, weeks.c.end, LessonCompletion.lesson_id.is_not(None).label("done"),
+        Lesson.slug, Lesson.minutes, cast(Lesson.titles, Text).label("titles"),
+        Module.key.label("module_key"), cast(Module.titles, Text).label("module_titles"))
+        .join(weeks, weeks.c.id == Lesson.module_id).outerjoin(LessonCompletion, done))
+
+
+@dataclass(frozen=True)
+class LessonCard:
+    """What a link to a lesson shows: its title, its module's, and how long it takes."""
+
+    id: int
+    slug: str
+    minutes: int
+    titles: dict
+    module_key: str
+    module_titles: dict
+
+    @classmethod
+    def of(cls, row) -> "LessonCard":
+        """The card of a ``_plan()`` row."""
+        return cls(row.id, row.slug, row.minutes, json.loads(row.titles or "{}"),
+                   row.module_key, json.loads(row.module_titles or "{}"))
+
+    def title_in(self, lang: str) -> LangStr:
+        """As ``Lesson.title_in``."""
+        return pick(self.titles, lang, self.slug)
+
+    def module_title_in(self, lang: str) -> LangStr:
+        """As ``Module.title_in``."""
+        return pick(self.module_titles, lang, self.module_key)
 
 
 # ---- what staff see of a cohort ----
