@@ -8,6 +8,13 @@ client, user + system) of one GET, median of RUNS after three warm-up views (a r
 caches filled). Beside it: the SQL statements one view runs and how many lesson bodies
 (``curriculum_lessons.texts``) they read. ``BENCH_ROOT`` runs it against another checkout
 and ``BENCH_LABEL`` names the column, for a "before" figure.
+
+On a shared host the machine's speed drifts by half from one minute to the next, so two
+columns taken minutes apart compare the host as much as the code. ``BENCH_AGAINST=<checkout>``
+(and ``BENCH_AGAINST_LABEL``) measures side by side instead: this code and that checkout each in
+its own process, one view of a page in each by turns (who goes first alternating), and gives
+the median of the paired ratios, which the drift cancels out of
+(bench/results/learner_pages_pairs.md).
 """
 import logging
 import os
@@ -125,7 +132,79 @@ a lesson page should). A "before" column is the same script on the older checkou
 """
 
 
+def worker():
+    """``--worker``: sign in, then for each page path read on stdin print one view's CPU ms."""
+    from dip.cli import DEMO_PASSWORD
+
+    client = build().test_client()
+    client.post("/login", data={"username": "learner01", "password": DEMO_PASSWORD})
+    print("ready", flush=True)
+    for line in sys.stdin:
+        start = time.process_time()
+        status = client.get(line.strip()).status_code
+        print(f"{(time.process_time() - start) * 1000:.4f} {status}", flush=True)
+
+
+def side_by_side(other: str, other_label: str) -> None:
+    """This code and checkout ``other`` in turn, view by view (results/learner_pages_pairs.md)."""
+    import subprocess
+
+    here = str(Path(__file__).resolve().parent.parent)
+    procs = {}
+    for name, root in (("this", here), ("other", other)):
+        env = {**os.environ, "BENCH_ROOT": root}
+        proc = subprocess.Popen([sys.executable, __file__, "--worker"], env=env, text=True,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        assert proc.stdout.readline().strip() == "ready", f"{name} did not start"
+        procs[name] = proc
+
+    def view(name, url):
+        proc = procs[name]
+        proc.stdin.write(url + "\n")
+        proc.stdin.flush()
+        ms, status = proc.stdout.readline().split()
+        return float(ms), int(status)
+
+    pages = {}
+    for name, url in PAGES.items():
+        if all(view(p, url)[1] == 200 for p in procs for _ in range(3)):
+            pages[name] = url  # (a page the other checkout does not have is left out)
+    times = {(p, url): [] for p in procs for url in pages.values()}
+    for n in range(RUNS * SETS):
+        for url in pages.values():
+            for p in (("this", "other") if n % 2 else ("other", "this")):
+                times[p, url].append(view(p, url)[0])
+    for proc in procs.values():
+        proc.stdin.close()
+        proc.wait()
+    lines = [f"## Learner pages side by side with {other_label}", "",
+             f"`BENCH_AGAINST=… bench/learner_pages.py`: this code and {other_label}, each in its "
+             f"own process on the demo database, one view of a page in each by turns "
+             f"({RUNS * SETS} pairs a page, who goes first alternating). The ratio is the "
+             "median of each pair's ratio (this ÷ other): the host's drift, which moves both "
+             "views of a pair alike, cancels out of it, where it does not out of two columns "
+             "taken minutes apart.", "",
+             f"| page | this: CPU ms | {other_label}: CPU ms | ratio |", "|---|---:|---:|---:|"]
+    for name, url in pages.items():
+        mine, theirs = times["this", url], times["other", url]
+        ratio = statistics.median(a / b for a, b in zip(mine, theirs))
+        lines.append(f"| {name} (`{url}`) | {statistics.median(mine):.1f} | "
+                     f"{statistics.median(theirs):.1f} | {ratio:.2f} |")
+        print(lines[-1])
+    out = Path(__file__).resolve().parent / "results" / "learner_pages_pairs.md"
+    kept = out.read_text().split("\n## ") if out.exists() else []
+    # One section per checkout compared with: a new run replaces the same label's section.
+    title = lines[0].removeprefix("## ") + "\n"
+    others = ["## " + k.removeprefix("## ") for k in kept
+              if k.strip() and not k.removeprefix("## ").startswith(title)]
+    out.write_text("\n\n".join([*(o.rstrip() for o in others), "\n".join(lines)]) + "\n")
+
+
 def main():
+    if os.environ.get("BENCH_AGAINST"):
+        side_by_side(os.environ["BENCH_AGAINST"], os.environ.get("BENCH_AGAINST_LABEL", "other"))
+        return
     label = os.environ.get("BENCH_LABEL", "after")
     rows = measure(build())
     for name, url, ms, n, bodies, _highest in rows:
@@ -166,4 +245,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worker() if sys.argv[1:] == ["--worker"] else main()
