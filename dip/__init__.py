@@ -17,12 +17,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A database server can drop a pooled connection (a restart); a file cannot, and
-        # pinging it before every request would be a statement for nothing.
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.pop("pool_pre_ping", None)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database server can drop a pooled connection (a restart): each is checked before
+        # use. A SQLite file cannot, and pinging it before every request would be wasted work.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     from dip.extensions import babel, csrf, db, login_manager, migrate
 

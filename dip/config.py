@@ -55,7 +55,6 @@ def load(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SESSION_IDLE_MINUTES": idle,
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),

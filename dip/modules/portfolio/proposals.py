@@ -231,11 +231,15 @@ def new_comments(learner_id: int, limit: int = 5) -> list[ProposalComment]:
     return list(db.session.scalars(_new_comments(), {"learner_id": learner_id, "limit": limit}))
 
 
+def _unseen(query, learner):
+    """``query`` narrowed to trainer comments on ``learner``'s proposals not seen yet."""
+    return (query.join(Proposal, Proposal.id == ProposalComment.proposal_id)
+            .where(Proposal.learner_id == learner, ProposalComment.seen_at.is_(None)))
+
+
 @built_once
 def _new_comments():
-    return (select(ProposalComment).join(Proposal, Proposal.id == ProposalComment.proposal_id)
-            .where(Proposal.learner_id == bindparam("learner_id"),
-                   ProposalComment.seen_at.is_(None))
+    return (_unseen(select(ProposalComment), bindparam("learner_id"))
             .order_by(ProposalComment.id.desc()).limit(bindparam("limit"))
             .options(contains_eager(ProposalComment.proposal).load_only(Proposal.job_title)))
 
@@ -268,10 +272,7 @@ def _glance():
 
     learner = bindparam("learner_id")
     sent_where = (Proposal.learner_id == learner, Proposal.status.in_(("sent", "won", "lost")))
-    unseen = (select(func.count()).select_from(ProposalComment)
-              .join(Proposal, Proposal.id == ProposalComment.proposal_id)
-              .where(Proposal.learner_id == learner, ProposalComment.seen_at.is_(None))
-              .scalar_subquery())
+    unseen = _unseen(select(func.count()).select_from(ProposalComment), learner).scalar_subquery()
     return select(count(PortfolioItem.learner_id == learner).label("items"),
                   count(ReadinessMark.learner_id == learner).label("ticked"),
                   count(*sent_where, Proposal.status == "won").label("won"),
